@@ -1,0 +1,54 @@
+"""Shared fixtures: every test talks to a real sandbox over HTTP on 127.0.0.1 (port 0)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One sandbox for the session; tests that change faults restore them."""
+    from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
+
+    with serve_in_thread(SandboxSettings(seed=0), host="127.0.0.1", port=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def fresh_sandbox(tmp_path):
+    """A sandbox of its own, for tests that inject faults or count calls."""
+    from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
+
+    with serve_in_thread(SandboxSettings(seed=0, data_dir=None), host="127.0.0.1", port=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def isolated_env(tmp_path, monkeypatch):
+    """No credential from the developer's machine leaks into a test: HOME and every KAGGLE_ var reset."""
+    for name in list(os.environ):
+        if name.startswith("KAGGLE"):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    return home
+
+
+@pytest.fixture
+def corpus() -> Path:
+    path = SHARED / "corpus"
+    if not path.is_dir():
+        pytest.skip("../shared/corpus is not present in this checkout")
+    return path
