@@ -1,0 +1,31 @@
+"""The competition context engine: what a strong Kaggler reads before writing code, in a budget.
+
+Public API (no MCP imports here; the server, the REST routes and the CLI are thin callers):
+
+    store = ContextStore()                      # SQLite (WAL) in $KAGGLE_MCP_CACHE_DIR or the user cache dir
+    service = ContextService(client, store)     # client: an open kaggle_mcp.kaggle.KaggleClient
+    result = await service.get(
+        "titanic",              # slug or competition URL
+        top_notebooks=5,        # 0..20
+        max_tokens=12000,       # 1000..200000, the whole TOON document (estimated tokens)
+        refresh=False,          # True bypasses the 24 h cache
+        progress=None,          # async (done: int, total: int, message: str) -> None
+    )
+    result.toon, result.data, result.stats, result.cached, result.built_at
+
+`encode.decode_context(result.toon) == result.data` (TOON via toon-format, indent_size=1). The document has the keys competition, notice
+(Kaggle text is untrusted), pages, files, schemas, leaderboard, notebooks, discussions and stats
+(`max_tokens`, `tokens_estimated`, `truncated`, `failed`, ...); a section that failed to fetch is
+absent and listed in `stats.failed`. Errors reading the competition itself (the client's NotFound,
+Unauthorized, ...) propagate; ValueError means bad arguments.
+
+Modules: notebooks (cleaning + budgeted rendering, shared with read_notebook), tokens (estimator),
+tables (schemas from a Range read), ranking, budget (cut order), htmltext, builder (concurrent
+fetch), store (cache + jobs), service (keys, TTL, shared builds), rest (KaggleIngest-compatible
+routes), cli (`kaggle-agent-mcp context`).
+"""
+
+from .service import ContextResult, ContextService, parse_competition_ref
+from .store import ContextStore, default_store_path
+
+__all__ = ["ContextResult", "ContextService", "ContextStore", "default_store_path", "parse_competition_ref"]

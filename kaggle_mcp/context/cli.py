@@ -1,0 +1,67 @@
+"""`kaggle-agent-mcp context COMPETITION`: the competition context on stdout, for shells and pipes.
+
+The only module of the package allowed to print: stdout gets the TOON document alone (so it can be
+piped into a prompt or a file), progress and the cut/failure summary go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "context",
+        help="print a competition's context (TOON) to stdout",
+        description="Build (or read from the 24 h cache) the competition context an agent reads first: "
+        "overview, files with schemas, leaderboard, top notebooks as cleaned cells, discussions.",
+    )
+    parser.add_argument("competition", help="competition slug or URL, e.g. titanic")
+    parser.add_argument("--top-notebooks", type=int, default=5, metavar="N", help="notebooks to include (0-20, default 5)")
+    parser.add_argument("--max-tokens", type=int, default=12000, metavar="N", help="token budget (default 12000)")
+    parser.add_argument("--refresh", action="store_true", help="rebuild even if a cached context is fresh")
+    parser.set_defaults(func=run)
+    return parser
+
+
+async def _main(args: argparse.Namespace) -> int:
+    from ..kaggle import ClientSettings, KaggleClient
+    from ..kaggle.errors import KaggleError
+    from .service import ContextService
+    from .store import ContextStore
+
+    async def progress(done: int, total: int, message: str) -> None:
+        print(f"[{done}/{total}] {message}", file=sys.stderr)
+
+    store = ContextStore()
+    try:
+        async with KaggleClient(ClientSettings.from_env()) as client:
+            result = await ContextService(client, store).get(
+                args.competition,
+                top_notebooks=args.top_notebooks,
+                max_tokens=args.max_tokens,
+                refresh=args.refresh,
+                progress=progress,
+            )
+    except (KaggleError, ValueError) as exc:
+        print(f"error: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    sys.stdout.write(result.toon + "\n")
+    stats = result.stats
+    source = "cache" if result.cached else "built"
+    print(f"{source}: ~{stats.get('tokens_estimated')} tokens of {stats.get('max_tokens')}", file=sys.stderr)
+    for row in stats.get("failed", []):
+        print(f"failed: {row['section']}: {row['error']}", file=sys.stderr)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    import anyio
+
+    return anyio.run(_main, args)

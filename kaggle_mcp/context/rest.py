@@ -1,0 +1,210 @@
+"""KaggleIngest-compatible REST routes over the context engine, for the HTTP app (web.py).
+
+Same paths, fields and answer shapes as KaggleIngest, so its web front end and scripts work against
+this server: `POST /api/get-context` (JSON `url`, `top_n`), `POST /api/get-context-upload`
+(multipart `url`, `top_n`, `token_file` = kaggle.json) for competitions only the uploader can see,
+`GET /api/competitions/{slug}` to poll, `GET /health`. Validation errors use FastAPI's
+`{"detail": [{"loc", "msg", "type"}]}` shape, other errors `{"detail": "..."}`.
+
+The uploaded credentials are used for that one background build and then dropped: they are not
+written to the store (its rows hold the user name only), not logged, not echoed in any answer or
+error. `make_client(credentials_or_None)` returns an un-entered `KaggleClient`; None means the
+server's own credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from .service import ContextService, context_key, parse_competition_ref
+from .store import ContextStore
+
+__all__ = ["REST_MAX_TOKENS", "rest_routes"]
+
+log = logging.getLogger(__name__)
+
+REST_MAX_TOKENS = 12000
+TOKEN_FILE_MAX_BYTES = 10 * 1024
+UPLOAD_MAX_BYTES = 64 * 1024  # the whole multipart body: a kaggle.json and two short fields
+PROCESSING_TITLE = "Processing…"
+UPLOAD_MESSAGE = "Private ingestion started with provided credentials."
+
+
+class _ContextRequest(BaseModel):
+    url: str = Field(min_length=1)
+    top_n: int = Field(default=5, ge=1, le=10)
+
+
+def _detail(status: int, detail: Any) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+def _validation(exc: ValidationError) -> JSONResponse:
+    # input values are left out on purpose: never echo what a client sent next to its credentials
+    errors = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    return _detail(422, errors)
+
+
+def _iso(epoch: float | None) -> str | None:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if epoch else None
+
+
+def _kaggle_error(exc: Exception) -> JSONResponse:
+    from ..kaggle.errors import Forbidden, KaggleError, NoCredentials, NotFound, Unauthorized
+
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, NotFound):
+        return _detail(404, f"Competition not found: {message}")
+    if isinstance(exc, (Unauthorized, NoCredentials)):
+        return _detail(401, message)
+    if isinstance(exc, Forbidden):
+        return _detail(403, message)
+    if isinstance(exc, KaggleError):
+        return _detail(502, f"Kaggle error: {message}")
+    raise exc
+
+
+def _parse_kaggle_json(raw: bytes) -> tuple[str, str] | None:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    username, key = data.get("username"), data.get("key")
+    if not isinstance(username, str) or not isinstance(key, str) or not username.strip() or not key.strip():
+        return None
+    return username.strip(), key.strip()
+
+
+def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_tokens: int = REST_MAX_TOKENS) -> list[Route]:
+    """The four routes, bound to a client factory and the shared store."""
+
+    async def get_context(request: Request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _detail(422, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}])
+        try:
+            params = _ContextRequest.model_validate(body)
+        except ValidationError as exc:
+            return _validation(exc)
+        try:
+            slug = parse_competition_ref(params.url)
+        except ValueError as exc:
+            return _detail(400, str(exc))
+        try:
+            async with make_client(None) as client:
+                result = await ContextService(client, store).get(slug, top_notebooks=params.top_n, max_tokens=max_tokens)
+        except Exception as exc:  # Kaggle's answer, mapped to a status; anything else is a 500
+            return _kaggle_error(exc)
+        return JSONResponse({
+            "slug": slug,
+            "title": result.data.get("competition", {}).get("title", slug),
+            "status": "completed",
+            "message": "Served from cache." if result.cached else "Context built.",
+            "toon_content": result.toon,
+            "cached_at": _iso(result.built_at),
+        })  # fmt: skip
+
+    async def get_context_upload(request: Request) -> JSONResponse:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > UPLOAD_MAX_BYTES:  # refuse before spooling anything
+            return _detail(413, "kaggle.json must be at most 10 KB")
+        try:
+            async with request.form(max_files=1, max_fields=10, max_part_size=UPLOAD_MAX_BYTES) as form:
+                token_file = form.get("token_file")
+                fields = {k: form.get(k) for k in ("url", "top_n") if form.get(k) not in (None, "")}
+                raw = await token_file.read(TOKEN_FILE_MAX_BYTES + 1) if hasattr(token_file, "read") else None
+        except HTTPException as exc:  # malformed multipart
+            return _detail(exc.status_code, exc.detail)
+        try:
+            params = _ContextRequest.model_validate(fields)
+        except ValidationError as exc:
+            errors = exc
+        else:
+            errors = None
+        if errors is not None or raw is None:
+            detail = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in (errors.errors() if errors else [])]
+            if raw is None:
+                detail.append({"loc": ["body", "token_file"], "msg": "Field required", "type": "missing"})
+            return _detail(422, detail)
+        if len(raw) > TOKEN_FILE_MAX_BYTES:
+            return _detail(413, "kaggle.json must be at most 10 KB")
+        parsed = _parse_kaggle_json(raw)
+        del raw
+        if parsed is None:
+            return _detail(400, "Invalid kaggle.json format")
+        try:
+            slug = parse_competition_ref(params.url)
+        except ValueError as exc:
+            return _detail(400, str(exc))
+        from ..kaggle import Credentials
+
+        username, secret = parsed
+        credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
+        del parsed, secret
+        key = context_key(slug, params.top_n, max_tokens, username)
+        store.start_job(key, slug, {"top_notebooks": params.top_n, "max_tokens": max_tokens, "viewer": username})
+        task = BackgroundTask(_private_build, make_client, store, credentials, key, slug, params.top_n, max_tokens)
+        answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE}
+        return JSONResponse(answer, status_code=202, background=task)
+
+    async def competition_status(request: Request) -> JSONResponse:
+        try:
+            slug = parse_competition_ref(request.path_params["slug"])
+        except ValueError as exc:
+            return _detail(400, str(exc))
+        row = store.latest(slug)
+        if row is None:
+            return _detail(404, f"No context for '{slug}' yet: POST /api/get-context first.")
+        answer: dict[str, Any] = {
+            "slug": slug,
+            "title": row.title or (PROCESSING_TITLE if row.status == "processing" else slug),
+            "status": row.status,
+            "message": {
+                "processing": "Context is being built.",
+                "completed": "Context ready.",
+            }.get(row.status, f"Build failed: {row.error}"),
+            "cached_at": _iso(row.built_at),
+        }
+        if row.status == "completed" and row.toon is not None:
+            answer["toon_content"] = row.toon
+        return JSONResponse(answer)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return [
+        Route("/api/get-context", get_context, methods=["POST"]),
+        Route("/api/get-context-upload", get_context_upload, methods=["POST"]),
+        Route("/api/competitions/{slug}", competition_status, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+
+
+async def _private_build(make_client: Callable[[Any], Any], store: ContextStore, credentials: Any,
+                         key: str, slug: str, top_n: int, max_tokens: int) -> None:
+    """Runs after the 202 answer; the credentials live only in this call's frame and the client.
+
+    Always a fresh build (`refresh=True`): the job row was set to processing before answering, and
+    only a build moves it on."""
+    try:
+        async with make_client(credentials) as client:
+            await ContextService(client, store).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True)
+    except Exception as exc:  # the service records Kaggle's message; here only the type is logged
+        log.info("private context build for %s failed: %s", slug, type(exc).__name__)
+        row = store.get(key)
+        if row is not None and row.status == "processing":  # failed before the build started
+            store.fail_job(key, f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}")

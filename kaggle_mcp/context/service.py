@@ -1,0 +1,173 @@
+"""`ContextService.get`: the one call the MCP tool, the resource, the REST API and the CLI share.
+
+It owns the policy around a build: the cache key (competition, parameters and the viewer's user
+name, because `joined`/`user_rank` differ per account; never a secret), the 24 h TTL and `refresh`,
+the job row in the store, and sharing: concurrent requests for the same key in this process wait
+for one build instead of each spending a dozen Kaggle calls (builds are shared per store, so the
+REST routes, which open a client per request, share them too). A build already running in another
+process (another MCP server window, the CLI) is waited for, up to two minutes, through its job row. If the build they joined was cancelled
+(its requester went away), a waiter starts its own.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import anyio.to_thread
+
+from .builder import ProgressCallback, build_context
+from .store import ContextStore, building_elsewhere
+
+__all__ = ["ContextResult", "ContextService", "context_key", "parse_competition_ref"]
+
+MAX_TOP_NOTEBOOKS = 20
+MIN_MAX_TOKENS = 1000
+MAX_MAX_TOKENS = 200_000
+OTHER_PROCESS_WAIT_SECONDS = 120
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+def parse_competition_ref(ref: str) -> str:
+    """The competition slug from a slug or a Kaggle URL (`/competitions/<slug>/...`, `/c/<slug>`)."""
+    text = (ref or "").strip()
+    if "/" in text or "kaggle.com" in text:
+        parts = [p for p in urlsplit(text if "://" in text else "https://" + text).path.split("/") if p]
+        if len(parts) >= 2 and parts[0] in ("competitions", "c"):
+            text = parts[1]
+        else:
+            raise ValueError(f"not a Kaggle competition URL: {ref!r} (expected https://www.kaggle.com/competitions/<slug>)")
+    slug = text.lower()
+    if not _SLUG.match(slug):
+        raise ValueError(f"not a competition slug: {ref!r}")
+    return slug
+
+
+def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str) -> str:
+    """The cache key: what was asked, and for whom (a user name, never a secret)."""
+    return f"{slug}|top={top_notebooks}|max={max_tokens}|viewer={viewer}"
+
+
+@dataclass(frozen=True)
+class ContextResult:
+    """A built (or cached) context. `data` is what `toon` decodes to; `stats` is `data["stats"]`."""
+
+    toon: str
+    data: dict[str, Any]
+    stats: dict[str, Any]
+    cached: bool
+    built_at: float
+    key: str
+
+
+@dataclass
+class _Flight:
+    done: anyio.Event = field(default_factory=anyio.Event)
+    result: ContextResult | None = None
+    error: BaseException | None = None
+
+
+_FLIGHTS: weakref.WeakKeyDictionary[ContextStore, dict[str, _Flight]] = weakref.WeakKeyDictionary()
+
+
+def _error_text(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {message}"
+
+
+class ContextService:
+    """Builds contexts with one `KaggleClient` and caches them in one `ContextStore`."""
+
+    def __init__(self, client: Any, store: ContextStore, *, concurrency: int = 12) -> None:
+        self.client = client
+        self.store = store
+        self.concurrency = concurrency
+        self._inflight = _FLIGHTS.setdefault(store, {})  # shared by every service on this store
+
+    async def _viewer(self) -> str:
+        from ..kaggle.errors import NoCredentials
+
+        try:
+            return await self.client.username() or "anonymous"
+        except NoCredentials:
+            return "anonymous"
+
+    async def get(
+        self,
+        competition: str,
+        top_notebooks: int = 5,
+        max_tokens: int = 12000,
+        refresh: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> ContextResult:
+        """The context for `competition` (slug or URL), from the cache unless stale or `refresh`."""
+        slug = parse_competition_ref(competition)
+        if not 0 <= top_notebooks <= MAX_TOP_NOTEBOOKS:
+            raise ValueError(f"top_notebooks must be between 0 and {MAX_TOP_NOTEBOOKS}")
+        if not MIN_MAX_TOKENS <= max_tokens <= MAX_MAX_TOKENS:
+            raise ValueError(f"max_tokens must be between {MIN_MAX_TOKENS} and {MAX_MAX_TOKENS}")
+        viewer = await self._viewer()
+        key = context_key(slug, top_notebooks, max_tokens, viewer)
+        params = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "viewer": viewer}
+        looked_elsewhere = False
+        while True:
+            if not refresh:
+                row = await anyio.to_thread.run_sync(self.store.fresh, key)
+                if row is not None and row.data is not None and row.toon is not None:
+                    return ContextResult(row.toon, row.data, row.data.get("stats", {}), True, row.built_at or 0.0, key)
+            flight = self._inflight.get(key)
+            if flight is None:
+                if not refresh and not looked_elsewhere:
+                    looked_elsewhere = True
+                    await self._await_other_process(key)
+                    continue  # awaited: look at the cache and at this process's builds again
+                return await self._build(key, slug, params, progress)  # registers before any await
+            await flight.done.wait()
+            if flight.result is not None:
+                return flight.result
+            if flight.error is not None and not isinstance(flight.error, anyio.get_cancelled_exc_class()):
+                raise flight.error
+            refresh = False  # the shared build was cancelled: try the cache, else build ourselves
+
+    async def _await_other_process(self, key: str) -> bool:
+        """Wait (bounded) for another process's build of this key; True if there was one."""
+        row = await anyio.to_thread.run_sync(self.store.get, key)
+        if not building_elsewhere(row):
+            return False
+        with anyio.move_on_after(OTHER_PROCESS_WAIT_SECONDS):
+            while building_elsewhere(row):
+                await anyio.sleep(0.2)
+                row = await anyio.to_thread.run_sync(self.store.get, key)
+            return True
+        return False  # still running after the wait: build it ourselves
+
+    async def _build(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None) -> ContextResult:
+        flight = self._inflight[key] = _Flight()
+        try:
+            await anyio.to_thread.run_sync(self.store.start_job, key, slug, params)
+            data, toon = await build_context(
+                self.client,
+                slug,
+                top_notebooks=params["top_notebooks"],
+                max_tokens=params["max_tokens"],
+                progress=progress,
+                concurrency=self.concurrency,
+            )
+            title = data.get("competition", {}).get("title")
+            built_at = await anyio.to_thread.run_sync(self.store.complete_job, key, title, toon, data)
+            flight.result = ContextResult(toon, data, data["stats"], False, built_at, key)
+            return flight.result
+        except BaseException as exc:
+            flight.error = exc
+            reason = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else _error_text(exc)
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self.store.fail_job, key, reason)
+            raise
+        finally:
+            if self._inflight.get(key) is flight:
+                del self._inflight[key]
+            flight.done.set()

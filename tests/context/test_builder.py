@@ -1,0 +1,297 @@
+"""The context engine end to end against the sandbox over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+
+import anyio
+import pytest
+
+from kaggle_mcp.context.encode import decode_context
+from kaggle_mcp.context import ContextService, ContextStore, parse_competition_ref
+from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
+from kaggle_mcp.kaggle.errors import NotFound, ServerError
+
+pytestmark = pytest.mark.anyio
+
+TOKEN = "KGAT_" + secrets.token_hex(16)
+
+
+def client_for(sb, **settings) -> KaggleClient:
+    return KaggleClient(ClientSettings(endpoint=sb.url, **settings), Credentials.token(TOKEN))
+
+
+@pytest.fixture
+def store(tmp_path):
+    with ContextStore(tmp_path / "context.sqlite3") as s:
+        yield s
+
+
+class CountingProxy:
+    """A TCP proxy in front of the sandbox counting the bytes the sandbox sent back: what was
+    served, measured on the wire, whatever HTTP stack the client uses for transfers."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.upstream: tuple[str, int] | None = None
+        self.served = 0
+        self.lock = threading.Lock()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            with self.lock:
+                self.sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, count: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if count:
+                    with self.lock:
+                        self.served += len(chunk)
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.listener.close()
+        with self.lock:
+            for s in self.sockets:
+                s.close()
+
+
+async def test_titanic_context(sandbox, store, o200k):
+    async with client_for(sandbox) as kc:
+        result = await ContextService(kc, store).get("titanic", top_notebooks=5, max_tokens=12000)
+    data = result.data
+    assert decode_context(result.toon) == data
+    assert not result.cached and result.stats is data["stats"] or result.stats == data["stats"]
+    assert data["stats"]["failed"] == []
+    assert data["competition"]["slug"] == "titanic" and data["competition"]["title"]
+    assert data["competition"]["ended"] is False and data["competition"]["metric"]
+    assert "untrusted" not in data["notice"] or "instructions" in data["notice"]
+    assert {p["name"] for p in data["pages"]} >= {"description", "evaluation"}
+    assert all("<p>" not in p["text"] and "<div" not in p["text"] for p in data["pages"])
+    assert {f["name"] for f in data["files"]} >= {"train.csv", "test.csv"}
+    train = next(s for s in data["schemas"] if s["file"] == "train.csv")
+    assert train["columns"][0]["name"] == "PassengerId" and train["columns"][0]["row3"] == 3
+    assert len(data["leaderboard"]) == 20 and data["competition"]["teams"] > 0
+    assert [row["rank"] for row in data["leaderboard"]] == list(range(1, 21))
+    notebooks = data["notebooks"]
+    assert len(notebooks) == 5 and all(nb["cells"] for nb in notebooks)
+    assert all(nb["language"] == "python" for nb in notebooks)  # dominant language first; R only fills gaps
+    assert {nb["type"] for nb in notebooks} >= {"notebook", "script"}
+    for nb in notebooks:
+        assert nb["votes"] >= 0 and nb["author"] and nb["ref"].count("/") == 1
+        assert all(c["kind"] in ("markdown", "code", "output") for c in nb["cells"])
+        assert "iVBORw0KGgo" not in str(nb["cells"])  # no base64 images
+    assert data["discussions"] and isinstance(data["discussions"][0]["id"], int)
+    assert data["competition"]["discussion_url"].endswith("/discussion/{id}")
+    assert data["competition"]["notebook_url"] == "https://www.kaggle.com/code/{ref}"
+    assert data["stats"]["tokens_estimated"] <= 12000
+    assert o200k(result.toon) <= 12000 * 1.05
+
+
+async def test_cache_hit_and_refresh(fresh_sandbox, store):
+    async with client_for(fresh_sandbox) as kc:
+        service = ContextService(kc, store)
+        first = await service.get("titanic", top_notebooks=2, max_tokens=6000)
+        calls = fresh_sandbox.call_counts.copy()
+        started = time.perf_counter()
+        second = await service.get("titanic", top_notebooks=2, max_tokens=6000)
+        assert time.perf_counter() - started < 0.05
+        assert second.cached and second.toon == first.toon
+        assert fresh_sandbox.call_counts == calls  # no Kaggle call for a hit
+        third = await service.get("titanic", top_notebooks=2, max_tokens=6000, refresh=True)
+        assert not third.cached
+        key = "competitions.CompetitionApiService/GetCompetition"
+        assert fresh_sandbox.call_counts[key] == calls[key] + 1
+        other = await service.get("titanic", top_notebooks=3, max_tokens=6000)
+        assert not other.cached  # other parameters, other key
+
+
+async def test_concurrent_requests_share_one_build(fresh_sandbox, store):
+    fresh_sandbox.set_latency(50)
+    results = []
+    async with client_for(fresh_sandbox) as kc, client_for(fresh_sandbox) as kc2:
+        await kc.username()
+        await kc2.username()
+
+        async def ask(client):
+            results.append(await ContextService(client, store).get("house-prices-2019", top_notebooks=3))
+
+        async with anyio.create_task_group() as tg:
+            for i in range(6):
+                tg.start_soon(ask, kc if i % 2 else kc2)
+    assert len(results) == 6 and len({r.toon for r in results}) == 1
+    assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 1
+    assert fresh_sandbox.call_counts["kernels.KernelsApiService/ListKernels"] == 1
+    assert store.latest("house-prices-2019").status == "completed"
+    assert results[0].data["competition"]["ended"] is True  # house-prices-2019 is over
+
+
+async def test_failing_section_is_recorded_and_the_rest_builds(sandbox, store):
+    # sandbox-user has not accepted retail-demand-forecast's rules: data files are Forbidden
+    async with client_for(sandbox) as kc:
+        result = await ContextService(kc, store).get("retail-demand-forecast", top_notebooks=3)
+    failed = result.stats["failed"]
+    assert len(failed) == 1 and failed[0]["section"].startswith("schema ")
+    assert "train.csv" in failed[0]["section"] and "rules" in failed[0]["error"]
+    assert result.data["schemas"] == []
+    assert result.data["files"] and result.data["notebooks"] and result.data["leaderboard"]
+    assert decode_context(result.toon)["stats"]["failed"] == failed
+
+
+async def test_competition_errors_propagate(fresh_sandbox, store):
+    async with client_for(fresh_sandbox) as kc:
+        service = ContextService(kc, store)
+        with pytest.raises(NotFound):
+            await service.get("no-such-competition")
+        async with client_for(fresh_sandbox, retry_seconds=0.2, max_attempts=2) as impatient:
+            await impatient.username()
+            fresh_sandbox.set_faults("5xx=1.0")
+            try:
+                with pytest.raises(ServerError):
+                    await ContextService(impatient, store).get("titanic", top_notebooks=1)
+            finally:
+                fresh_sandbox.set_faults("")
+    row = store.latest("titanic")
+    assert row.status == "failed" and "ServerError" in row.error
+
+
+async def test_range_only_schema_of_the_50mb_train_csv(store):
+    from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
+
+    proxy = CountingProxy()  # signed URLs point at the proxy too (public_url), so blob reads pass it
+    try:
+        with serve_in_thread(SandboxSettings(seed=0, public_url=proxy.url), host="127.0.0.1", port=0) as sb:
+            proxy.upstream = ("127.0.0.1", int(sb.url.rsplit(":", 1)[1]))
+            sb.state.accept_rules("sandbox-user", "retail-demand-forecast")
+            started = time.perf_counter()
+            async with KaggleClient(ClientSettings(endpoint=proxy.url), Credentials.token(TOKEN)) as kc:
+                result = await ContextService(kc, store).get("retail-demand-forecast", top_notebooks=0)
+            elapsed = time.perf_counter() - started
+            blob_gets = sb.call_counts["GET /blobs"]
+    finally:
+        proxy.close()
+    assert result.stats["failed"] == []
+    train = next(s for s in result.data["schemas"] if s["file"] == "train.csv")
+    assert next(f for f in result.data["files"] if f["name"] == "train.csv")["bytes"] >= 50 * 1024 * 1024
+    assert train["columns"] and train["rows_sampled"] > 100 and train["rows_estimated"] > 100_000
+    assert "rows" not in train  # only the head was seen
+    assert blob_gets == len(result.data["schemas"]) >= 3
+    # every byte the sandbox sent (RPC answers + one 64 KiB head per table) is far below one file
+    assert proxy.served < blob_gets * 65536 + 256 * 1024, proxy.served
+    assert elapsed < 5
+
+
+async def test_progress_reports_sections_done_of_total(sandbox, store):
+    seen: list[tuple[int, int, str]] = []
+
+    async def progress(done: int, total: int, message: str) -> None:
+        seen.append((done, total, message))
+
+    async with client_for(sandbox) as kc:
+        await ContextService(kc, store).get("titanic", top_notebooks=3, max_tokens=5000, progress=progress)
+    dones = [d for d, _, _ in seen]
+    assert dones == list(range(1, len(seen) + 1))
+    assert seen[-1][0] == seen[-1][1] == 6 + 3 + len([m for _, _, m in seen if m.startswith("schema ")])
+    assert all(d <= t for d, t, _ in seen)
+    assert {m for _, _, m in seen} >= {"competition", "pages", "files", "leaderboard", "discussions", "notebook list"}
+
+
+async def test_argument_checks(sandbox, store):
+    async with client_for(sandbox) as kc:
+        service = ContextService(kc, store)
+        for bad in ({"top_notebooks": 21}, {"top_notebooks": -1}, {"max_tokens": 10}):
+            with pytest.raises(ValueError):
+                await service.get("titanic", **bad)
+        result = await service.get("https://www.kaggle.com/competitions/titanic/overview", top_notebooks=0, max_tokens=3000)
+        assert result.data["notebooks"] == [] and result.data["competition"]["slug"] == "titanic"
+
+
+def test_parse_competition_ref():
+    assert parse_competition_ref("titanic") == "titanic"
+    assert parse_competition_ref("https://www.kaggle.com/competitions/titanic") == "titanic"
+    assert parse_competition_ref("kaggle.com/c/house-prices-2019/data") == "house-prices-2019"
+    assert parse_competition_ref(" Titanic ") == "titanic"
+    for bad in ("", "https://www.kaggle.com/datasets/a/b", "../etc", "a b", "https://example.com/x"):
+        with pytest.raises(ValueError):
+            parse_competition_ref(bad)
+
+
+async def test_waits_for_a_build_running_in_another_process(fresh_sandbox, store):
+    import subprocess
+    import sys
+
+    from kaggle_mcp.context.service import context_key
+
+    key = context_key("titanic", 2, 12000, "sandbox-user")
+    code = (
+        "import sys, time\n"
+        "from kaggle_mcp.context.store import ContextStore\n"
+        "from kaggle_mcp.context.encode import encode_context\n"
+        "s = ContextStore(sys.argv[1])\n"
+        "s.start_job(sys.argv[2], 'titanic', {})\n"
+        "print('started', flush=True)\n"
+        "time.sleep(1.0)\n"
+        "data = {'competition': {'slug': 'titanic', 'title': 'built elsewhere'}, 'stats': {}}\n"
+        "s.complete_job(sys.argv[2], 'built elsewhere', encode_context(data), data)\n"
+    )
+    other = subprocess.Popen([sys.executable, "-c", code, str(store.path), key], stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "started"
+        started = time.perf_counter()
+        async with client_for(fresh_sandbox) as kc:
+            result = await ContextService(kc, store).get("titanic", top_notebooks=2)
+        assert result.cached and result.data["competition"]["title"] == "built elsewhere"
+        assert 0.3 < time.perf_counter() - started < 5
+        assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 0
+    finally:
+        other.wait(timeout=10)
+        other.stdout.close()
+
+
+async def test_failed_leaderboard_and_notebook_with_a_spare(fresh_sandbox, store):
+    async with client_for(fresh_sandbox, max_attempts=1, retry_seconds=0) as kc:
+        await kc.username()
+        service = ContextService(kc, store)
+        full = await service.get("titanic", top_notebooks=3, max_tokens=20000)
+        fresh_sandbox.set_faults("5xx=1.0,only=GetLeaderboard")
+        try:
+            result = await service.get("titanic", top_notebooks=3, max_tokens=20000, refresh=True)
+        finally:
+            fresh_sandbox.set_faults("")
+        assert [f["section"] for f in result.stats["failed"]] == ["leaderboard"]
+        assert "ServerError" in result.stats["failed"][0]["error"]
+        assert "leaderboard" not in result.data and len(result.data["notebooks"]) == 3
+        assert decode_context(result.toon) == result.data
+
+        fresh_sandbox.set_faults("5xx=1.0,only=GetKernel,max=1")  # one notebook fails once
+        try:
+            result = await service.get("titanic", top_notebooks=3, max_tokens=20000, refresh=True)
+        finally:
+            fresh_sandbox.set_faults("")
+    (failure,) = result.stats["failed"]
+    assert failure["section"].startswith("notebook ")
+    refs = [nb["ref"] for nb in result.data["notebooks"]]
+    assert len(refs) == 3 and failure["section"].removeprefix("notebook ") not in refs  # a spare took its place
+    assert refs != [nb["ref"] for nb in full.data["notebooks"]]
