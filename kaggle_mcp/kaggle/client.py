@@ -1,0 +1,240 @@
+"""The one object every other part of the product holds: credentials, one HTTP connection pool,
+one retry policy, and the service objects named after Kaggle's own services.
+
+Every RPC is ``POST {endpoint}/v1/{package.Service}/{Method}`` with a JSON body (reference §1.2).
+Keeping a single ``httpx.AsyncClient`` means keep-alive connections are reused across the dozens of
+calls an agent makes while building a competition context.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import anyio
+import httpx
+from tenacity import AsyncRetrying
+
+from .. import __version__
+from .blobs import BlobService
+from .competitions import CompetitionService
+from .credentials import Credentials, resolve_credentials
+from .datasets import DatasetService
+from .errors import BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
+from .kernels import KernelService
+from .protocol import decode, error_for, network_error
+from .retry import retrying, single_attempt
+from .security import SecurityService
+from .transfer import Transfers
+from .wire import WireModel, WireRequest
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=WireModel)
+
+DEFAULT_ENDPOINT = "https://api.kaggle.com"
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Where Kaggle is and how patient to be with it."""
+
+    endpoint: str = DEFAULT_ENDPOINT
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    write_timeout: float = 60.0
+    #: storage servers may pause mid-stream on large files; a longer read timeout for transfers
+    transfer_read_timeout: float = 300.0
+    #: total seconds one call may spend waiting between retries (KAGGLE_MCP_RETRY_SECONDS)
+    retry_seconds: float = 60.0
+    max_attempts: int = 8
+    #: bytes per read/write while streaming files; 1 MiB keeps syscalls few and memory flat
+    chunk_size: int = 1 << 20
+    user_agent: str = f"kaggle-agent-mcp/{__version__}"
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "endpoint", self.endpoint.rstrip("/"))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ClientSettings:
+        env = os.environ if env is None else env
+        settings = cls(endpoint=env.get("KAGGLE_API_ENDPOINT") or DEFAULT_ENDPOINT)
+        if env.get("KAGGLE_MCP_RETRY_SECONDS"):
+            settings = replace(settings, retry_seconds=float(env["KAGGLE_MCP_RETRY_SECONDS"]))
+        if env.get("KAGGLE_MCP_TIMEOUT_SECONDS"):
+            settings = replace(settings, read_timeout=float(env["KAGGLE_MCP_TIMEOUT_SECONDS"]))
+        return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Scheme, host and port equal: the only case where Authorization may follow a URL."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    default = {"http": 80, "https": 443}
+    return (
+        pa.scheme == pb.scheme
+        and (pa.hostname or "").lower() == (pb.hostname or "").lower()
+        and (pa.port or default.get(pa.scheme)) == (pb.port or default.get(pb.scheme))
+    )
+
+
+class KaggleClient:
+    """Async Kaggle API client. Use as ``async with KaggleClient(settings) as kc: ...``.
+
+    ``credentials=None`` resolves them (reference §2 order) on first use, not at construction, so
+    building a client never touches the file system or the network. ``transport`` lets tests wrap
+    the real HTTP transport (for example to record request bodies); if it is also a synchronous
+    ``httpx.BaseTransport`` it serves the download worker threads too.
+    """
+
+    def __init__(
+        self,
+        settings: ClientSettings | None = None,
+        credentials: Credentials | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings or ClientSettings.from_env()
+        self._credentials = credentials
+        self._username: str | None = None
+        self._username_lock = anyio.Lock()
+        self._transport = transport
+        self._sync_http: httpx.Client | None = None
+        self.http = httpx.AsyncClient(**self._client_options(), transport=transport)
+        self.transfers = Transfers(self)
+        self.competitions = CompetitionService(self)
+        self.kernels = KernelService(self)
+        self.datasets = DatasetService(self)
+        self.blobs = BlobService(self)
+        self.security = SecurityService(self)
+
+    async def __aenter__(self) -> KaggleClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        if self._sync_http is not None:
+            self._sync_http.close()
+
+    def _client_options(self) -> dict:
+        s = self.settings
+        return {
+            "timeout": httpx.Timeout(s.read_timeout, connect=s.connect_timeout, write=s.write_timeout),
+            "limits": httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30),
+            "follow_redirects": False,  # redirects carry signed URLs; transfers decide about auth per hop
+            "headers": {"User-Agent": s.user_agent, **s.extra_headers},
+        }
+
+    @property
+    def sync_http(self) -> httpx.Client:
+        """Blocking pool used only by download worker threads (see download.py for why)."""
+        if self._sync_http is None:
+            transport = self._transport if isinstance(self._transport, httpx.BaseTransport) else None
+            self._sync_http = httpx.Client(**self._client_options(), transport=transport)
+        return self._sync_http
+
+    def __repr__(self) -> str:
+        creds = self._credentials.source if self._credentials else "unresolved"
+        return f"KaggleClient(endpoint={self.settings.endpoint!r}, credentials={creds!r})"
+
+    @property
+    def credentials(self) -> Credentials:
+        if self._credentials is None:
+            self._credentials = resolve_credentials()
+        return self._credentials
+
+    async def username(self) -> str | None:
+        """The account's user name: configured for keys, asked of IntrospectToken for tokens (once).
+
+        Kaggle answers an unknown token with ``active: false`` or a 400/403/404 (reference §2.1);
+        all of those mean "this token is not valid" and become Unauthorized naming the source.
+        """
+        creds = self.credentials
+        if creds.kind == "legacy_key":
+            return creds.username
+        if creds.kind == "anonymous":
+            return None
+        async with self._username_lock:
+            if self._username is None:
+                try:
+                    answer = await self.security.introspect_token(creds.bearer_token() or "")
+                except (BadRequest, Forbidden, NotFound):
+                    answer = None
+                if answer is None or not answer.active or not answer.username:
+                    raise Unauthorized(
+                        f"the API token from {creds.source} is not active (IntrospectToken)",
+                        rpc="security.OAuthService/IntrospectToken",
+                        hint="Create a new token at https://www.kaggle.com/settings.",
+                    )
+                self._username = answer.username
+        return self._username
+
+    # -- plumbing used by the service modules -------------------------------------------------
+
+    def rpc_url(self, service: str, method: str) -> str:
+        return f"{self.settings.endpoint}/v1/{service}/{method}"
+
+    def auth_headers(self, url: str | None = None) -> dict[str, str]:
+        """Authorization for the API origin only; a signed storage URL elsewhere never gets it."""
+        if url is not None and not same_origin(url, self.settings.endpoint):
+            return {}
+        value = self.credentials.authorization()
+        return {"Authorization": value} if value else {}
+
+    def retry_policy(self, retry: bool) -> AsyncRetrying:
+        if not retry:
+            return single_attempt()
+        return retrying(self.settings.retry_seconds, self.settings.max_attempts)
+
+    def rpc_headers(self) -> dict[str, str]:
+        return {"Content-Type": "application/json", "Accept": "application/json", **self.auth_headers()}
+
+    def raise_for_answer(self, response: httpx.Response, body: bytes, rpc: str, request: WireRequest | None) -> None:
+        competition = getattr(request, "competition_name", None) if request is not None else None
+        error = error_for(
+            response,
+            body,
+            rpc,
+            anonymous=self.credentials.kind == "anonymous",
+            competition=competition,
+        )
+        if error is not None:
+            raise error
+
+    async def call(
+        self,
+        service: str,
+        method: str,
+        request: WireRequest | None,
+        response_type: type[M],
+        *,
+        retry: bool = True,
+    ) -> M:
+        """One RPC: serialize, POST, map errors, parse. ``retry=False`` for unsafe writes."""
+        rpc = f"{service}/{method}"
+        url = self.rpc_url(service, method)
+        payload = request.to_wire() if request is not None else {}
+        try:
+            async for attempt in self.retry_policy(retry):
+                with attempt:
+                    started = time.monotonic()
+                    response = await self.http.post(url, json=payload, headers=self.rpc_headers())
+                    body = response.content
+                    log.debug("%s -> %d in %.0f ms", rpc, response.status_code, 1000 * (time.monotonic() - started))
+                    self.raise_for_answer(response, body, rpc, request)
+                    if 300 <= response.status_code < 400:
+                        raise ProtocolError(
+                            f"unexpected redirect {response.status_code}", status=response.status_code, rpc=rpc
+                        )
+                    return decode(response_type, body, rpc)
+        except httpx.TransportError as exc:
+            raise network_error(exc, rpc, retried=retry) from exc
+        raise AssertionError("unreachable")  # pragma: no cover - reraise=True always exits above

@@ -1,0 +1,73 @@
+"""Keeping files from the network inside the directory they were meant for.
+
+File names come from Kaggle's answers (``fileName`` of kernel outputs, data file names, the last
+segment of a redirect URL) and from zip archives. A hostile or buggy name such as ``../../.bashrc``
+or ``/etc/passwd`` must never be written, so every name is checked before any byte is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from .errors import UnsafePath
+
+
+def safe_relative(name: str) -> PurePosixPath:
+    """A relative POSIX path with no ``..``, no absolute root, no drive letter, no NUL; else UnsafePath."""
+    if not name or "\x00" in name:
+        raise UnsafePath(f"refusing empty or NUL-containing file name {name!r}")
+    normalized = name.replace("\\", "/")
+    path = PurePosixPath(normalized)
+    if path.is_absolute() or normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
+        raise UnsafePath(f"refusing absolute file name {name!r}")
+    parts = [part for part in path.parts if part not in ("", ".")]
+    if any(part == ".." for part in parts):
+        raise UnsafePath(f"refusing file name {name!r}: it climbs out of the destination with '..'")
+    if not parts:
+        raise UnsafePath(f"refusing file name {name!r}: it names no file")
+    return PurePosixPath(*parts)
+
+
+def safe_join(dest_dir: Path, name: str | PurePosixPath) -> Path:
+    """``dest_dir / name`` after checking the name, and after resolving symlinks, still inside."""
+    relative = safe_relative(str(name))
+    root = Path(dest_dir).resolve()
+    target = root.joinpath(*relative.parts)
+    # resolve() follows a symlinked parent directory planted inside dest_dir
+    if not target.parent.resolve().is_relative_to(root):
+        raise UnsafePath(f"refusing file name {str(name)!r}: it resolves outside {root}")
+    return target
+
+
+def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> list[Path]:
+    """Extract every member into dest_dir; refuse the whole archive if any member would escape it.
+
+    All names are checked before anything is written, so a hostile archive leaves no partial
+    extraction behind. Symlink members are refused too: a link could point a later member outside.
+    """
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path) as archive:
+        plan: list[tuple[zipfile.ZipInfo, Path]] = []
+        for info in archive.infolist():
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise UnsafePath(f"refusing archive {zip_path}: member {info.filename!r} is a symlink")
+            target = safe_join(dest, info.filename)
+            plan.append((info, target))
+        written: list[Path] = []
+        for info, target in plan:
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(target.name + ".part")
+            with archive.open(info) as source, open(temporary, "wb") as sink:
+                shutil.copyfileobj(source, sink, length=1 << 20)
+            os.replace(temporary, target)
+            written.append(target)
+    return written

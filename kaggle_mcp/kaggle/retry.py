@@ -1,0 +1,73 @@
+"""When to try a call again, and how long to wait (reference §6), expressed with tenacity.
+
+Retried: 429 (waiting what ``Retry-After`` says, seconds or HTTP-date), 502/503/504 and connection
+level failures (jittered exponential backoff). Never retried: other 4xx (retrying cannot fix them)
+and, decided by the caller, non-idempotent writes such as CreateSubmission and SaveKernel, where a
+lost answer may hide a success and a retry would submit twice.
+
+The whole sequence is bounded by a time budget: a wait that would cross it is not started, and the
+last error is raised as is, so an agent hears "rate limited, retry after N s" instead of hanging.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_random_exponential,
+)
+
+from .errors import GarbledResponse, RateLimited, ServerError
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+def is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, RateLimited | GarbledResponse):
+        return True
+    if isinstance(exc, ServerError):
+        return exc.status in RETRYABLE_STATUSES
+    return isinstance(exc, httpx.TransportError)
+
+
+class ServerHintedWait:
+    """Honour the server's Retry-After on 429; otherwise full-jitter exponential backoff."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self._backoff = wait_random_exponential(multiplier=initial, max=maximum)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited) and exc.retry_after is not None:
+            return exc.retry_after
+        return self._backoff(state)
+
+
+def _log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    log.info("attempt %d failed (%s); retrying in %.2f s", state.attempt_number, exc, wait)
+
+
+def retrying(budget_seconds: float, max_attempts: int, *, initial: float = 0.5, maximum: float = 20.0) -> AsyncRetrying:
+    """A fresh tenacity controller: ``async for attempt in retrying(...): with attempt: ...``."""
+    return AsyncRetrying(
+        retry=retry_if_exception(is_retryable),
+        wait=ServerHintedWait(initial, maximum),
+        stop=stop_before_delay(budget_seconds) | stop_after_attempt(max_attempts),
+        before_sleep=_log_retry,
+        reraise=True,
+    )
+
+
+def single_attempt() -> AsyncRetrying:
+    """For writes that must never be repeated blindly."""
+    return AsyncRetrying(stop=stop_after_attempt(1), reraise=True)

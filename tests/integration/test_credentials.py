@@ -1,0 +1,232 @@
+"""Credential sources, their precedence (reference §2.1), and secrets staying secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+import pytest
+
+from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient, resolve_credentials
+from kaggle_mcp.kaggle.errors import CredentialsFileError, NoCredentials, Unauthorized
+
+from .conftest import open_client, sandbox_token
+
+KEY = "0123456789abcdef0123456789abcdef"
+TOKEN_A = "KGAT_" + "a" * 32
+TOKEN_B = "KGAT_" + "b" * 32
+
+
+def write_json(path, data, mode=0o600):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    os.chmod(path, mode)
+    return path
+
+
+def test_no_source_is_anonymous(isolated_env):
+    creds = resolve_credentials()
+    assert (creds.kind, creds.source, creds.authorization()) == ("anonymous", "none", None)
+
+
+def test_api_token_env_value(isolated_env, monkeypatch):
+    monkeypatch.setenv("KAGGLE_API_TOKEN", TOKEN_A)
+    creds = resolve_credentials()
+    assert creds.kind == "token" and creds.source == "KAGGLE_API_TOKEN environment variable"
+    assert creds.authorization() == f"Bearer {TOKEN_A}"
+
+
+def test_api_token_env_as_file_path(isolated_env, monkeypatch, tmp_path):
+    path = tmp_path / "tok"
+    path.write_text(TOKEN_A + "\n")
+    monkeypatch.setenv("KAGGLE_API_TOKEN", str(path))
+    creds = resolve_credentials()
+    assert creds.authorization() == f"Bearer {TOKEN_A}" and str(path) in creds.source
+
+
+@pytest.mark.parametrize("name", ["access_token", "access_token.txt"])
+def test_access_token_files(isolated_env, name):
+    write_json(isolated_env / ".kaggle" / name, TOKEN_B + "\n")
+    creds = resolve_credentials()
+    assert creds.kind == "token" and creds.source.endswith(name)
+    assert creds.authorization() == f"Bearer {TOKEN_B}"
+
+
+def test_username_key_env(isolated_env, monkeypatch):
+    monkeypatch.setenv("KAGGLE_USERNAME", "bob")
+    monkeypatch.setenv("KAGGLE_KEY", KEY)
+    creds = resolve_credentials()
+    assert (creds.kind, creds.username) == ("legacy_key", "bob")
+    assert creds.authorization().startswith("Basic ")
+
+
+@pytest.mark.parametrize("where", ["config_dir", "home", "xdg"])
+def test_kaggle_json_locations(isolated_env, monkeypatch, tmp_path, where):
+    directory = {
+        "config_dir": tmp_path / "cfg",
+        "home": isolated_env / ".kaggle",
+        "xdg": isolated_env / ".config" / "kaggle",
+    }[where]
+    if where == "config_dir":
+        monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(directory))
+    path = write_json(directory / "kaggle.json", {"username": "carol", "key": KEY})
+    creds = resolve_credentials()
+    assert (creds.kind, creds.username, creds.source) == ("legacy_key", "carol", str(path))
+
+
+def test_precedence_chain(isolated_env, monkeypatch):
+    """Peel the sources off one by one, highest first."""
+    write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "fromfile", "key": KEY})
+    monkeypatch.setenv("KAGGLE_USERNAME", "fromenv")
+    monkeypatch.setenv("KAGGLE_KEY", KEY)
+    write_json(isolated_env / ".kaggle" / "access_token", TOKEN_B)
+    monkeypatch.setenv("KAGGLE_API_TOKEN", TOKEN_A)
+    assert resolve_credentials().authorization() == f"Bearer {TOKEN_A}"
+    monkeypatch.delenv("KAGGLE_API_TOKEN")
+    assert resolve_credentials().authorization() == f"Bearer {TOKEN_B}"
+    (isolated_env / ".kaggle" / "access_token").unlink()
+    assert resolve_credentials().username == "fromenv"
+    monkeypatch.delenv("KAGGLE_USERNAME")
+    monkeypatch.delenv("KAGGLE_KEY")
+    assert resolve_credentials().username == "fromfile"
+
+
+def test_config_dir_does_not_move_access_token(isolated_env, monkeypatch, tmp_path):
+    monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(tmp_path / "cfg"))
+    write_json(tmp_path / "cfg" / "access_token", TOKEN_A)
+    assert resolve_credentials().kind == "anonymous"
+
+
+def test_broken_kaggle_json_names_the_file(isolated_env):
+    path = write_json(isolated_env / ".kaggle" / "kaggle.json", "{not json")
+    with pytest.raises(CredentialsFileError) as info:
+        resolve_credentials()
+    assert str(path) in str(info.value)
+    write_json(path, {"username": "x"})
+    with pytest.raises(CredentialsFileError, match="key"):
+        resolve_credentials()
+
+
+def test_world_readable_kaggle_json_warns(isolated_env, caplog):
+    path = write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "dave", "key": KEY}, mode=0o644)
+    with caplog.at_level(logging.WARNING):
+        creds = resolve_credentials()
+    assert creds.warnings and "chmod 600" in creds.warnings[0]
+    assert str(path) in caplog.text and KEY not in caplog.text
+
+
+def test_no_secret_in_repr_or_str(isolated_env):
+    for creds in (Credentials.token(TOKEN_A), Credentials.legacy_key("bob", KEY)):
+        for text in (repr(creds), str(creds), repr(KaggleClient(ClientSettings(), creds))):
+            assert TOKEN_A not in text and KEY not in text
+
+
+# -- against the sandbox ----------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_bearer_username_resolved_lazily_via_introspect(sandbox):
+    async with open_client(sandbox) as kc:
+        assert not kc.recorder.sent  # nothing at construction
+        assert await kc.username() == "sandbox-user"
+        assert await kc.username() == "sandbox-user"
+        introspections = kc.recorder.bodies("IntrospectToken")
+        assert introspections == [{"token": sandbox_token()}]
+
+
+@pytest.mark.anyio
+async def test_inactive_token_is_a_clear_unauthorized(sandbox):
+    async with open_client(sandbox, credentials=Credentials.token("not-a-real-token")) as kc:
+        with pytest.raises(Unauthorized, match="not active"):
+            await kc.username()
+
+
+@pytest.mark.anyio
+async def test_legacy_key_uses_basic_auth(sandbox):
+    async with open_client(sandbox, credentials=Credentials.legacy_key("bob", KEY)) as kc:
+        assert await kc.username() == "bob"
+        await kc.competitions.get_submission_limits("titanic")
+        sent = kc.recorder.sent[-1]
+        assert sent.headers["authorization"].startswith("Basic ") and not kc.recorder.bodies("IntrospectToken")
+
+
+@pytest.mark.anyio
+async def test_env_token_reaches_the_sandbox(sandbox, isolated_env, monkeypatch):
+    monkeypatch.setenv("KAGGLE_API_TOKEN", sandbox_token())
+    monkeypatch.setenv("KAGGLE_API_ENDPOINT", sandbox.url)
+    async with KaggleClient() as kc:
+        assert kc.settings.endpoint == sandbox.url
+        assert kc.credentials.source == "KAGGLE_API_TOKEN environment variable"
+        assert await kc.username() == "sandbox-user"
+
+
+@pytest.mark.anyio
+async def test_anonymous_calls_work_and_others_explain_how_to_configure(sandbox, isolated_env):
+    async with open_client(sandbox, credentials=Credentials.anonymous()) as kc:
+        assert await kc.username() is None
+        files = await kc.datasets.list_dataset_files("alice", "titanic-extra-features")
+        assert files.dataset_files
+        assert "authorization" not in kc.recorder.sent[-1].headers
+        with pytest.raises(NoCredentials) as info:
+            await kc.competitions.list_submissions("titanic")
+        text = str(info.value)
+        assert "KAGGLE_API_TOKEN" in text and "kaggle.json" in text and "KAGGLE_USERNAME" in text
+
+
+def test_kaggle_notebook_token_file_comes_first(isolated_env, monkeypatch, tmp_path):
+    path = tmp_path / "nb-token"
+    path.write_text(TOKEN_B)
+    monkeypatch.setenv("KAGGLE_API_TOKEN", TOKEN_A)
+    monkeypatch.setenv("KAGGLE_API_V1_TOKEN", str(path))
+    monkeypatch.setenv("KAGGLE_KERNEL_RUN_TYPE", "Interactive")
+    assert resolve_credentials().authorization() == f"Bearer {TOKEN_A}"  # not in a notebook without the proxy
+    monkeypatch.setenv("KAGGLE_DATA_PROXY_URL", "http://proxy")
+    assert resolve_credentials().authorization() == f"Bearer {TOKEN_B}"
+
+
+def test_env_fields_override_kaggle_json_fields(isolated_env, monkeypatch):
+    write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "fromfile", "key": KEY})
+    monkeypatch.setenv("KAGGLE_USERNAME", "fromenv")
+    creds = resolve_credentials()
+    assert creds.username == "fromenv" and "overrides" in creds.source
+
+
+def test_settings_from_env(isolated_env, monkeypatch):
+    default = ClientSettings.from_env()
+    assert default.endpoint == "https://api.kaggle.com" and default.retry_seconds == 60
+    monkeypatch.setenv("KAGGLE_API_ENDPOINT", "http://127.0.0.1:1234/")
+    monkeypatch.setenv("KAGGLE_MCP_RETRY_SECONDS", "5")
+    settings = ClientSettings.from_env()
+    assert settings.endpoint == "http://127.0.0.1:1234" and settings.retry_seconds == 5
+    assert KaggleClient(settings).rpc_url("s.S", "M") == "http://127.0.0.1:1234/v1/s.S/M"
+
+
+@pytest.mark.anyio
+async def test_no_secret_in_logs_or_errors(sandbox, caplog, tmp_path):
+    with caplog.at_level(logging.DEBUG):
+        async with open_client(sandbox) as kc:
+            await kc.username()
+            await kc.competitions.download_data_file("titanic", "train.csv", tmp_path)
+            with pytest.raises(Unauthorized) as info:
+                async with open_client(sandbox, credentials=Credentials.token("KGAT_wrong")) as bad:
+                    await bad.competitions.get_competition("titanic")
+    assert caplog.records
+    for text in (caplog.text, str(info.value), repr(info.value)):
+        assert sandbox_token() not in text and "KGAT_wrong" not in text
+
+
+@pytest.mark.anyio
+async def test_concurrent_username_calls_introspect_once(sandbox):
+    import anyio
+
+    async with open_client(sandbox) as kc:
+        names = []
+        async with anyio.create_task_group() as tg:
+            for _ in range(5):
+                tg.start_soon(lambda: _append(names, kc.username()))
+        assert names == ["sandbox-user"] * 5 and len(kc.recorder.bodies("IntrospectToken")) == 1
+
+
+async def _append(names, coro):
+    names.append(await coro)
