@@ -14,8 +14,10 @@ server's own credentials.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -39,6 +41,12 @@ TOKEN_FILE_MAX_BYTES = 10 * 1024
 UPLOAD_MAX_BYTES = 64 * 1024  # the whole multipart body: a kaggle.json and two short fields
 PROCESSING_TITLE = "Processing…"
 UPLOAD_MESSAGE = "Private ingestion started with provided credentials."
+JOB_COOKIE = "kaggle_mcp_job"
+
+
+def job_tag(job_id: str) -> str:
+    """What the store keeps of a private job's id: a digest, so the store alone cannot open it."""
+    return hashlib.sha256(job_id.encode()).hexdigest()
 
 
 class _ContextRequest(BaseModel):
@@ -155,18 +163,27 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
         username, secret = parsed
         credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
         del parsed, secret
-        key = context_key(slug, params.top_n, max_tokens, username)
-        store.start_job(key, slug, {"top_notebooks": params.top_n, "max_tokens": max_tokens, "viewer": username})
-        task = BackgroundTask(_private_build, make_client, store, credentials, key, slug, params.top_n, max_tokens)
-        answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE}
-        return JSONResponse(answer, status_code=202, background=task)
+        # A private build is seen only by whoever holds its job id (answered here and set as a cookie
+        # so a same-origin front end polling by slug keeps working); KaggleIngest shows it to anyone.
+        job_id = secrets.token_urlsafe(18)
+        job = job_tag(job_id)
+        key = context_key(slug, params.top_n, max_tokens, username) + f"|job={job}"
+        store.start_job(key, slug, {"top_notebooks": params.top_n, "max_tokens": max_tokens, "viewer": username,
+                                    "job": job})
+        task = BackgroundTask(_private_build, make_client, store, credentials, key, slug, params.top_n, max_tokens, job)
+        answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
+                  "job_id": job_id}
+        response = JSONResponse(answer, status_code=202, background=task)
+        response.set_cookie(JOB_COOKIE, job_id, httponly=True, samesite="strict", path="/api/")
+        return response
 
     async def competition_status(request: Request) -> JSONResponse:
         try:
             slug = parse_competition_ref(request.path_params["slug"])
         except ValueError as exc:
             return _detail(400, str(exc))
-        row = store.latest(slug)
+        job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)
+        row = (store.latest(slug, job_tag(job_id)) if job_id else None) or store.latest(slug)
         if row is None:
             return _detail(404, f"No context for '{slug}' yet: POST /api/get-context first.")
         answer: dict[str, Any] = {
@@ -195,14 +212,15 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
 
 
 async def _private_build(make_client: Callable[[Any], Any], store: ContextStore, credentials: Any,
-                         key: str, slug: str, top_n: int, max_tokens: int) -> None:
+                         key: str, slug: str, top_n: int, max_tokens: int, job: str) -> None:
     """Runs after the 202 answer; the credentials live only in this call's frame and the client.
 
     Always a fresh build (`refresh=True`): the job row was set to processing before answering, and
     only a build moves it on."""
     try:
         async with make_client(credentials) as client:
-            await ContextService(client, store).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True)
+            await ContextService(client, store).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True,
+                                                     job=job)
     except Exception as exc:  # the service records Kaggle's message; here only the type is logged
         log.info("private context build for %s failed: %s", slug, type(exc).__name__)
         row = store.get(key)

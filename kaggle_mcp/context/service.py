@@ -103,8 +103,12 @@ class ContextService:
         max_tokens: int = 12000,
         refresh: bool = False,
         progress: ProgressCallback | None = None,
+        job: str | None = None,
     ) -> ContextResult:
-        """The context for `competition` (slug or URL), from the cache unless stale or `refresh`."""
+        """The context for `competition` (slug or URL), from the cache unless stale or `refresh`.
+
+        `job` tags a private build (one made with uploaded credentials): it becomes part of the key
+        and of the row, so the REST API shows that row only to the holder of the job id."""
         slug = parse_competition_ref(competition)
         if not 0 <= top_notebooks <= MAX_TOP_NOTEBOOKS:
             raise ValueError(f"top_notebooks must be between 0 and {MAX_TOP_NOTEBOOKS}")
@@ -112,7 +116,10 @@ class ContextService:
             raise ValueError(f"max_tokens must be between {MIN_MAX_TOKENS} and {MAX_MAX_TOKENS}")
         viewer = await self._viewer()
         key = context_key(slug, top_notebooks, max_tokens, viewer)
-        params = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "viewer": viewer}
+        params: dict[str, Any] = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "viewer": viewer}
+        if job is not None:
+            key += f"|job={job}"
+            params["job"] = job
         looked_elsewhere = False
         while True:
             if not refresh:

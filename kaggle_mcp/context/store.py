@@ -181,11 +181,16 @@ class ContextStore:
             return None
         return row if now - row.built_at < self.ttl_seconds else None
 
-    def latest(self, competition: str) -> JobRow | None:
-        """The most recently started job for a competition, any parameters (for the REST API)."""
+    def latest(self, competition: str, job: str | None = None) -> JobRow | None:
+        """The most recently started job for a competition, any parameters (for the REST API).
+
+        Builds made with someone's uploaded credentials carry a `job` tag in their params and are
+        returned only to a caller that presents that tag; without one, only shared builds are seen."""
         with self._lock:
             row = self._db.execute(
-                "SELECT * FROM contexts WHERE competition = ? ORDER BY started_at DESC LIMIT 1", (competition,)
+                "SELECT * FROM contexts WHERE competition = ? AND json_extract(params, '$.job') IS ?"
+                " ORDER BY started_at DESC LIMIT 1",
+                (competition, job),
             ).fetchone()
         return self._row(row)
 

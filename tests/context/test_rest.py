@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.context import ContextStore
-from kaggle_mcp.context.rest import rest_routes
+from kaggle_mcp.context.rest import job_tag, rest_routes
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 
 pytestmark = pytest.mark.anyio
@@ -122,14 +122,21 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
         )
         answered_in = time.perf_counter() - started
         assert answer.status_code == 202
+        job_id = answer.json().pop("job_id")
         assert answer.json() == {
             "slug": "house-prices-2019",
             "title": "Processing…",
             "status": "processing",
             "message": "Private ingestion started with provided credentials.",
+            "job_id": job_id,
         }
+        assert len(job_id) >= 20 and answer.cookies.get("kaggle_mcp_job") == job_id
         assert answered_in < 0.3
         bodies = [answer.text]
+        # Someone else who only knows the slug sees nothing of the private build.
+        async with httpx.AsyncClient(base_url=http.base_url, cookies={"kaggle_mcp_job": "wrong"}) as stranger:
+            seen = await stranger.get("/api/competitions/house-prices-2019")
+        assert seen.status_code == 404, seen.text
         first = await http.get("/api/competitions/house-prices-2019")
         bodies.append(first.text)
         assert first.json()["status"] == "processing" and "toon_content" not in first.json()
@@ -141,10 +148,16 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
             await anyio.sleep(0.05)
         final = polled.json()
         assert final["status"] == "completed", final
+        async with httpx.AsyncClient(base_url=http.base_url) as script:  # no cookie: the id in the query
+            by_query = await script.get(f"/api/competitions/house-prices-2019?job_id={job_id}")
+            hidden = await script.get("/api/competitions/house-prices-2019")
+        assert by_query.json()["toon_content"] == final["toon_content"]
+        assert hidden.status_code == 404, "a private build must stay invisible without its job id"
         data = decode_context(final["toon_content"])
         assert data["competition"]["slug"] == "house-prices-2019"
         assert final["cached_at"] and final["title"] != "Processing…"
-    row = store.latest("house-prices-2019")
+    assert store.latest("house-prices-2019") is None  # not among the shared builds
+    row = store.latest("house-prices-2019", job_tag(job_id))
     assert row.params["viewer"] == "alice"  # built as the uploader
     for text in bodies:
         assert secret not in text
