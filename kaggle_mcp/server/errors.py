@@ -1,0 +1,124 @@
+"""Turn every failure into a ToolError the model can act on.
+
+In mcp 2.x only `ToolError` reaches the model with its text; anything else arrives as a bare
+"Error executing tool X", which leaves an agent guessing. So each tool runs inside `guarded`, which
+maps the client's typed errors to Kaggle's message plus the next step, and any unexpected exception
+to a sentence naming what failed (the traceback goes to stderr, never to the model).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+log = logging.getLogger("kaggle_mcp.server")
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+FINDERS = {
+    "competition": "search_competitions",
+    "notebook": "list_notebooks",
+    "dataset": "search_datasets",
+}
+# After a lost answer to a write, where to look before trying again (a blind retry may duplicate it).
+VERIFY_WRITE = {
+    "submit_to_competition": "list_submissions(competition=...)",
+    "push_notebook": "list_notebooks(mine=true) or get_notebook_status",
+    "publish_dataset": "list_dataset_files(dataset=...)",
+}
+CONFIGURE = (
+    "Configure credentials: create an API token at https://www.kaggle.com/settings (API -> Create New "
+    "Token) and set KAGGLE_API_TOKEN, or save kaggle.json in ~/.kaggle/ (chmod 600). "
+    "`kaggle-agent-mcp doctor` shows what was found; `kaggle-agent-mcp serve --sandbox` tries everything "
+    "on the embedded sandbox."
+)
+
+
+def _subject(kwargs: dict[str, Any], kind: str | None) -> str:
+    if kind and kwargs.get(kind):
+        return f"{kind} '{kwargs[kind]}'"
+    return "the requested item"
+
+
+def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, Any]) -> str:
+    """The message for a client error: Kaggle's own words, then what to do about it."""
+    from kaggle_mcp.kaggle import errors as e
+
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, e.NoCredentials):
+        return f"No Kaggle credentials found. {CONFIGURE}"
+    if isinstance(exc, e.CredentialsFileError):
+        return f"The Kaggle credentials file could not be read: {message}. {CONFIGURE}"
+    if isinstance(exc, e.Unauthorized):
+        return f"Kaggle rejected the credentials (401: {message}). The token may be expired or revoked. {CONFIGURE}"
+    if isinstance(exc, e.Forbidden):
+        if getattr(exc, "rules_not_accepted", False):
+            url = getattr(exc, "rules_url", None) or "the competition's Rules page on kaggle.com"
+            return (f"Kaggle says: {message.rstrip('.')}. The competition's rules are not accepted yet: a human "
+                    f"must open {url}, click 'I Understand and Accept', then retry.")
+        return f"Kaggle refused access to {_subject(kwargs, kind)} (403: {message}). Check that you own it or have joined."
+    if isinstance(exc, e.NotFound):
+        finder = FINDERS.get(kind or "", "the search tools")
+        return f"Kaggle could not find {_subject(kwargs, kind)} (404: {message}). Check the reference, or find it with {finder}."
+    if isinstance(exc, e.RateLimited):
+        after = getattr(exc, "retry_after", None)
+        when = f"in {int(after) + 1} seconds" if after else "in about a minute"
+        return f"Kaggle is rate-limiting requests (429: {message}). Retry {when}; avoid calling {tool} in a tight loop."
+    lost = isinstance(exc, getattr(e, "NetworkError", ())) or isinstance(exc, getattr(e, "GarbledResponse", ()))
+    if lost and tool in VERIFY_WRITE:
+        return (f"The connection to Kaggle failed ({message}), so it is unknown whether {tool} took effect. "
+                f"Check with {VERIFY_WRITE[tool]} before trying again, or you may do it twice.")
+    if isinstance(exc, getattr(e, "NetworkError", ())):
+        return f"Kaggle could not be reached ({message}). Check the network connection, then retry {tool} in a minute."
+    if isinstance(exc, e.ServerError):
+        return f"Kaggle had a server error ({message}). This is usually transient: retry {tool} in a minute."
+    if isinstance(exc, e.UnsafePath):
+        return (f"Refused an unsafe file name: {message}. Nothing outside the destination was written; pass the "
+                "name exactly as list_competition_files / list_dataset_files shows it (a relative path).")
+    if isinstance(exc, e.TransferError):
+        return f"The file transfer failed: {message}. Retry {tool}; partial downloads resume where they stopped."
+    if isinstance(exc, e.ApplicationError):
+        return f"Kaggle answered with an error: {message}."
+    if isinstance(exc, e.ProtocolError):
+        return f"Kaggle sent an answer this server could not read ({message}). Retry {tool}; if it persists, report it."
+    return f"Kaggle call failed: {message}."
+
+
+def guarded(tool: str, kind: str | None = None) -> Callable[[F], F]:
+    """Decorate a tool so nothing but a ToolError ever leaves it."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except ToolError:
+                raise
+            except RecursionError as exc:  # json nested 100 000 deep: hostile or corrupted content
+                raise ToolError(f"{tool} could not read Kaggle's answer: it is nested too deeply to parse, so the "
+                                "content is probably corrupted. Try another notebook or version, or check it on "
+                                "kaggle.com.") from exc
+            except Exception as exc:  # the point of this wrapper: map, log, never crash bare
+                if _is_kaggle_error(exc):
+                    raise ToolError(explain(exc, tool, kind, kwargs)) from exc
+                log.exception("tool %s failed unexpectedly", tool)
+                raise ToolError(
+                    f"{tool} failed unexpectedly ({type(exc).__name__}: {exc}). The details are in the "
+                    "server log (stderr). Retrying may help; if not, check the arguments or report the bug."
+                ) from exc
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _is_kaggle_error(exc: BaseException) -> bool:
+    try:
+        from kaggle_mcp.kaggle.errors import KaggleError
+    except ImportError:  # pragma: no cover - the client package is part of this distribution
+        return False
+    return isinstance(exc, KaggleError)

@@ -1,0 +1,53 @@
+"""The command line: doctor names the credential source (never the value); flags reach the server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from kaggle_mcp.cli import build_parser
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kaggle_mcp", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_doctor_reports_source_and_user_never_the_token(sandbox, subprocess_env):
+    from kaggle_mcp.sandbox import SANDBOX_TOKEN
+
+    env = subprocess_env | {"KAGGLE_API_ENDPOINT": sandbox.url, "KAGGLE_API_TOKEN": SANDBOX_TOKEN}
+    proc = run(["doctor"], env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "KAGGLE_API_TOKEN environment variable" in proc.stdout
+    assert "signed in as sandbox-user" in proc.stdout
+    assert SANDBOX_TOKEN not in proc.stdout + proc.stderr
+
+
+def test_doctor_without_credentials_says_how_to_configure(subprocess_env):
+    proc = run(["doctor"], subprocess_env)
+    assert proc.returncode == 1
+    assert "anonymous" in proc.stdout and "KAGGLE_API_TOKEN" in proc.stdout and "sandbox" in proc.stdout
+
+
+def test_serve_flags_parse_at_top_level_and_under_serve():
+    top = build_parser(["--read-only"]).parse_args(["--read-only", "--sandbox"])
+    assert top.command is None and top.read_only and top.sandbox
+    serve = build_parser(["serve"]).parse_args(["serve", "--transport", "http", "--port", "9000", "--workspace", "/w"])
+    assert (serve.transport, serve.host, serve.port, str(serve.workspace)) == ("http", "127.0.0.1", 9000, "/w")
+    assert not hasattr(serve, "read_only")
+
+
+def test_context_subcommand_is_delegated(sandbox, subprocess_env, tmp_path):
+    from kaggle_mcp.sandbox import SANDBOX_TOKEN
+
+    env = subprocess_env | {"KAGGLE_API_ENDPOINT": sandbox.url, "KAGGLE_API_TOKEN": SANDBOX_TOKEN,
+                            "KAGGLE_MCP_CACHE_DIR": str(tmp_path / "cache")}
+    proc = run(["context", "titanic", "--top-notebooks", "1", "--max-tokens", "2000"], env)
+    assert proc.returncode == 0, proc.stderr
+    assert "competition:" in proc.stdout and "titanic" in proc.stdout
+
+
+def test_sandbox_subcommand_is_delegated(subprocess_env):
+    proc = run(["sandbox", "--help"], subprocess_env)
+    assert proc.returncode == 0 and "--faults" in proc.stdout

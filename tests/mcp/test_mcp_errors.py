@@ -1,0 +1,117 @@
+"""Every tool answers bad input with an error the model can act on, never a bare "Error executing tool"."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_helpers import assert_actionable
+
+from kaggle_mcp.server import build_server
+
+pytestmark = pytest.mark.anyio
+
+BAD_ARGUMENTS = [
+    ("search_competitions", {"category": "nope"}, ["category", "featured"]),
+    ("get_competition_context", {"competition": "not a slug!"}, ["search_competitions"]),
+    ("list_competition_files", {"competition": "titanic", "cursor": "garbage!!"}, ["cursor", "next_cursor"]),
+    ("download_competition_data", {"competition": "no-such-competition"}, ["404", "search_competitions"]),
+    ("get_leaderboard", {"competition": "titanic", "top": 0}, ["top", "greater than or equal to 1"]),
+    ("list_submissions", {}, ["competition", "required"]),
+    ("submit_to_competition", {"competition": "titanic", "file": "../../etc/passwd", "message": "m"},
+     ["outside the workspace"]),
+    ("list_notebooks", {"sort_by": "relevance"}, ["search"]),
+    ("read_notebook", {"notebook": "alice/does-not-exist"}, ["404", "list_notebooks"]),
+    ("push_notebook", {"title": "A valid title", "source": "print(1)", "accelerator": "h100"},
+     ["none, gpu, gpu-t4x2, gpu-p100, tpu"]),
+    ("get_notebook_status", {"notebook": "sandbox-user/never-ran-here"}, ["never run", "push_notebook"]),
+    ("get_notebook_output", {"notebook": "sandbox-user/never-ran-here"}, ["never run", "push_notebook"]),
+    ("search_datasets", {"file_type": "xlsx"}, ["file_type", "csv"]),
+    ("list_dataset_files", {"dataset": "lonely"}, ["owner/slug"]),
+    ("download_dataset", {"dataset": "alice/no-such-dataset"}, ["404", "search_datasets"]),
+    ("publish_dataset", {"dataset": "stolen-keys", "paths": ["~/.ssh"]}, ["outside the workspace"]),
+]
+
+
+def test_every_tool_has_a_bad_argument_case():
+    from test_mcp_inprocess import READ_TOOLS, WRITE_TOOLS
+
+    assert {name for name, _, _ in BAD_ARGUMENTS} == (READ_TOOLS | WRITE_TOOLS) - {"whoami"}
+
+
+@pytest.mark.parametrize("tool,args,needles", BAD_ARGUMENTS, ids=[case[0] for case in BAD_ARGUMENTS])
+async def test_bad_arguments_are_actionable(server, tool, args, needles):
+    async with Client(server) as c:
+        result = await c.call_tool(tool, args)
+    assert_actionable(result, *needles)
+
+
+async def test_rules_not_accepted_points_at_the_rules_page(server):
+    async with Client(server) as c:
+        result = await c.call_tool("download_competition_data", {"competition": "retail-demand-forecast",
+                                                                 "file": "stores.csv"})
+    assert_actionable(result, "https://www.kaggle.com/competitions/retail-demand-forecast/rules", "accept")
+
+
+async def test_confirm_is_required_for_public_and_submit(fresh_server, workspace):
+    (workspace / "sub.csv").write_text("PassengerId,Survived\n892,0\n")
+    async with Client(fresh_server) as c:
+        submit = await c.call_tool("submit_to_competition", {"competition": "titanic", "file": "sub.csv",
+                                                             "message": "m"})
+        public = await c.call_tool("push_notebook", {"title": "Public one", "source": "print(1)", "private": False})
+        dataset = await c.call_tool("publish_dataset", {"dataset": "open-data", "paths": ["sub.csv"],
+                                                        "private": False})
+    assert_actionable(submit, "confirm=true", "remaining today")
+    assert_actionable(public, "confirm=true")
+    assert_actionable(dataset, "confirm=true")
+
+
+async def test_submission_with_wrong_columns_is_refused_before_quota(server, workspace):
+    (workspace / "bad.csv").write_text("id,label\n892,0\n")
+    async with Client(server) as c:
+        result = await c.call_tool("submit_to_competition", {"competition": "titanic", "file": "bad.csv",
+                                                             "message": "m", "confirm": True})
+    assert_actionable(result, "PassengerId,Survived")
+
+
+async def test_code_competition_submit_is_explained(server, workspace):
+    (workspace / "sub.csv").write_text("id,answer\n1,2\n")
+    async with Client(server) as c:
+        result = await c.call_tool("submit_to_competition", {"competition": "ai-math-olympiad-sandbox",
+                                                             "file": "sub.csv", "message": "m", "confirm": True})
+        wrong = await c.call_tool("submit_to_competition", {"competition": "titanic", "file": "sub.csv",
+                                                            "message": "m", "notebook": "alice/x-notebook"})
+    assert_actionable(result, "code competition", "push_notebook", "notebook=owner/slug")
+    assert_actionable(wrong, "only for code competitions", "get_notebook_output")
+
+
+async def test_rate_limit_says_when_to_retry(fresh_sandbox, settings_for, monkeypatch):
+    monkeypatch.setenv("KAGGLE_MCP_RETRY_SECONDS", "0.5")
+    fresh_sandbox.set_faults("429=1.0,retry_after=1-1")
+    async with Client(build_server(settings_for(fresh_sandbox))) as c:
+        result = await c.call_tool("search_competitions", {"query": "titanic"})
+    assert_actionable(result, "429", "retry")
+
+
+async def test_no_credentials_explains_how_to_configure(sandbox, settings_for, isolated_env):
+    async with Client(build_server(settings_for(sandbox, token=None))) as c:
+        result = await c.call_tool("list_submissions", {"competition": "titanic"})
+    assert_actionable(result, "KAGGLE_API_TOKEN", "kaggle.json")
+
+
+async def test_unexpected_exceptions_become_tool_errors():
+    from kaggle_mcp.server.errors import guarded
+
+    @guarded("demo_tool")
+    async def broken():
+        raise ZeroDivisionError("boom")
+
+    with pytest.raises(ToolError, match="demo_tool failed unexpectedly .ZeroDivisionError: boom.*stderr"):
+        await broken()
+
+
+async def test_whoami_without_credentials_says_how_to_sign_in(sandbox, settings_for, isolated_env):
+    async with Client(build_server(settings_for(sandbox, token=None))) as c:
+        result = await c.call_tool("whoami", {})
+    assert not result.is_error and result.structured_content["username"] is None
+    assert "Not signed in" in result.content[0].text and "KAGGLE_API_TOKEN" in result.content[0].text

@@ -1,0 +1,100 @@
+"""The kernel workflow on the sandbox: push, re-push as a new version, wait with progress, output + log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mcp import Client
+from mcp_helpers import assert_actionable, text_of
+
+pytestmark = pytest.mark.anyio
+
+SCRIPT = '''import csv
+rows = list(csv.DictReader(open("/kaggle/input/titanic/test.csv")))
+with open("/kaggle/working/submission.csv", "w") as fh:
+    fh.write("PassengerId,Survived\\n" + "".join(f"{r['PassengerId']},0\\n" for r in rows))
+for i in range(30):
+    print("line", i)
+'''
+
+
+async def test_push_wait_output_and_repush(server, workspace):
+    progress: list[str] = []
+
+    async def on_progress(done, total, message):
+        progress.append(message or "")
+
+    async with Client(server) as c:
+        first = await c.call_tool("push_notebook", {"title": "Kernel flow test", "source": SCRIPT,
+                                                    "competition_sources": ["https://www.kaggle.com/c/titanic"],
+                                                    "accelerator": "gpu", "dataset_sources": ["nobody/missing-data"]})
+        assert not first.is_error, text_of(first)
+        ref = first.structured_content["ref"]
+        assert ref == "sandbox-user/kernel-flow-test"
+        assert any("missing-data" in w for w in first.structured_content["warnings"])
+        status = await c.call_tool("get_notebook_status", {"notebook": ref, "wait_seconds": 90},
+                                   progress_callback=on_progress)
+        assert status.structured_content["status"] == "COMPLETE", text_of(status)
+        assert progress or status.structured_content["waited_seconds"] < 1  # a poll that waited reported it
+        output = await c.call_tool("get_notebook_output", {"notebook": f"https://www.kaggle.com/code/{ref}",
+                                                           "log_lines": 3})
+        second = await c.call_tool("push_notebook", {"title": "Kernel flow test", "source": SCRIPT,
+                                                     "competition_sources": ["titanic"]})
+    out = output.structured_content
+    assert [f["file"] for f in out["files"]] == ["notebooks/sandbox-user/kernel-flow-test/output/submission.csv"]
+    assert out["log_tail"].splitlines() == ["line 27", "line 28", "line 29"]
+    log_file = workspace / out["log_file"]
+    assert "line 0" in log_file.read_text() and not log_file.read_text().startswith("[")  # decoded, whole
+    assert "<untrusted-kaggle-content" in text_of(output)
+    assert second.structured_content["ref"] == ref
+    assert second.structured_content["version"] == first.structured_content["version"] + 1
+
+
+async def test_push_from_a_workspace_notebook(server, workspace):
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# hi"]},
+                    {"cell_type": "code", "metadata": {}, "source": ["print('from ipynb')"], "outputs": [],
+                     "execution_count": None}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    (workspace / "work.ipynb").write_text(json.dumps(nb))
+    async with Client(server) as c:
+        pushed = await c.call_tool("push_notebook", {"title": "Notebook from file", "path": "work.ipynb"})
+        ref = pushed.structured_content["ref"]
+        await c.call_tool("get_notebook_status", {"notebook": ref, "wait_seconds": 90})
+        output = await c.call_tool("get_notebook_output", {"notebook": ref})
+        read = await c.call_tool("read_notebook", {"notebook": ref})
+    assert "from ipynb" in output.structured_content["log_tail"], text_of(output)
+    assert "# hi" in text_of(read)
+
+
+async def test_push_needs_exactly_one_source(server):
+    async with Client(server) as c:
+        neither = await c.call_tool("push_notebook", {"title": "Nothing to push"})
+        outside = await c.call_tool("push_notebook", {"title": "Outside path", "path": "/etc/hostname"})
+    assert_actionable(neither, "exactly one of source")
+    assert_actionable(outside, "outside the workspace")
+
+
+AIMO = '''import csv
+rows = list(csv.DictReader(open("/kaggle/input/ai-math-olympiad-sandbox/test.csv", newline="")))
+with open("submission.csv", "w", newline="") as fh:
+    fh.write("id,answer\\n" + "".join(f"{r['id']},0\\n" for r in rows))
+'''
+
+
+async def test_code_competition_submits_a_notebook_run(fresh_server):
+    async with Client(fresh_server) as c:
+        pushed = await c.call_tool("push_notebook", {"title": "AIMO zero answers", "source": AIMO, "internet": False,
+                                                     "competition_sources": ["ai-math-olympiad-sandbox"]})
+        ref = pushed.structured_content["ref"]
+        status = await c.call_tool("get_notebook_status", {"notebook": ref, "wait_seconds": 90})
+        assert status.structured_content["status"] == "COMPLETE", text_of(status)
+        unconfirmed = await c.call_tool("submit_to_competition", {"competition": "ai-math-olympiad-sandbox",
+                                                                  "file": "submission.csv", "message": "zeros",
+                                                                  "notebook": ref})
+        sent = await c.call_tool("submit_to_competition", {"competition": "ai-math-olympiad-sandbox",
+                                                           "file": "submission.csv", "message": "zeros",
+                                                           "notebook": ref, "confirm": True})
+    assert_actionable(unconfirmed, "confirm=true")
+    assert not sent.is_error, text_of(sent)
+    assert sent.structured_content["ref"]
