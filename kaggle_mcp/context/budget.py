@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..textsafe import scrub
 from .encode import encode_context
 from .htmltext import rules_essentials, trim_text
 from .notebooks import CleanCell, cell_tokens, fit_cells
@@ -339,7 +340,9 @@ class _Fitter:
 
 
 def _cell_row(cell: CleanCell) -> dict[str, Any]:
-    return {"kind": cell.kind, "text": cell.text}
+    # A notebook is JSON inside Kaggle's JSON: its own escapes can decode to lone surrogates,
+    # which TOON (and every UTF-8 writer after it) refuses.
+    return {"kind": cell.kind, "text": scrub(cell.text)}
 
 
 def fit_to_budget(sections: Sections, max_tokens: int, stats: dict[str, Any]) -> tuple[dict[str, Any], str]:

@@ -35,4 +35,4 @@ class BlobService:
             content_type=content_type,
             last_modified_epoch_seconds=last_modified_epoch_seconds,
         )
-        return await self.kc.call(SERVICE, "StartBlobUpload", request, ApiStartBlobUploadResponse, retry=True)
+        return await self.kc.call(SERVICE, "StartBlobUpload", request, ApiStartBlobUploadResponse, retry="read")

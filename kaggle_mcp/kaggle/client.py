@@ -28,7 +28,7 @@ from .datasets import DatasetService
 from .errors import BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
 from .kernels import KernelService
 from .protocol import decode, error_for, network_error
-from .retry import retrying, single_attempt
+from .retry import RetryMode, retrying
 from .security import SecurityService
 from .transfer import Transfers
 from .wire import WireModel, WireRequest
@@ -189,10 +189,8 @@ class KaggleClient:
         value = self.credentials.authorization()
         return {"Authorization": value} if value else {}
 
-    def retry_policy(self, retry: bool) -> AsyncRetrying:
-        if not retry:
-            return single_attempt()
-        return retrying(self.settings.retry_seconds, self.settings.max_attempts)
+    def retry_policy(self, mode: RetryMode) -> AsyncRetrying:
+        return retrying(self.settings.retry_seconds, self.settings.max_attempts, mode=mode)
 
     def rpc_headers(self) -> dict[str, str]:
         return {"Content-Type": "application/json", "Accept": "application/json", **self.auth_headers()}
@@ -216,9 +214,9 @@ class KaggleClient:
         request: WireRequest | None,
         response_type: type[M],
         *,
-        retry: bool = True,
+        retry: RetryMode = "read",
     ) -> M:
-        """One RPC: serialize, POST, map errors, parse. ``retry=False`` for unsafe writes."""
+        """One RPC: serialize, POST, map errors, parse. ``retry="unsent"`` for non-idempotent writes."""
         rpc = f"{service}/{method}"
         url = self.rpc_url(service, method)
         payload = request.to_wire() if request is not None else {}
@@ -236,5 +234,5 @@ class KaggleClient:
                         )
                     return decode(response_type, body, rpc)
         except httpx.TransportError as exc:
-            raise network_error(exc, rpc, retried=retry) from exc
+            raise network_error(exc, rpc, retried=retry == "read") from exc
         raise AssertionError("unreachable")  # pragma: no cover - reraise=True always exits above

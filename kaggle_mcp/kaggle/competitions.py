@@ -213,7 +213,7 @@ class CompetitionService:
             submission_description=submission_description, sandbox=sandbox,
             benchmark_model_version_id=benchmark_model_version_id,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "CreateSubmission", request, ApiCreateSubmissionResponse, retry=False)
+        return await self.kc.call(SERVICE, "CreateSubmission", request, ApiCreateSubmissionResponse, retry="unsent")
 
     async def create_code_submission(
         self,
@@ -230,7 +230,7 @@ class CompetitionService:
             kernel_version=kernel_version, file_name=file_name, submission_description=submission_description,
         )  # fmt: skip
         return await self.kc.call(
-            SERVICE, "CreateCodeSubmission", request, ApiCreateCodeSubmissionResponse, retry=False
+            SERVICE, "CreateCodeSubmission", request, ApiCreateCodeSubmissionResponse, retry="unsent"
         )
 
     # -- transfers ------------------------------------------------------------------------------

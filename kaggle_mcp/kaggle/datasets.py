@@ -127,14 +127,14 @@ class DatasetService:
         """Fields of ApiCreateDatasetRequest. Retried like the CLI does (§6); a status other than
         ``ok`` raises ApplicationError with Kaggle's ``error`` text."""
         request = ApiCreateDatasetRequest(**fields)
-        answer = await self.kc.call(SERVICE, "CreateDataset", request, ApiCreateDatasetResponse, retry=True)
+        answer = await self.kc.call(SERVICE, "CreateDataset", request, ApiCreateDatasetResponse, retry="unsent")
         return _check_created(answer, "CreateDataset")
 
     async def create_dataset_version(
         self, owner_slug: str, dataset_slug: str, body: ApiCreateDatasetVersionRequestBody
     ) -> ApiCreateDatasetResponse:
         request = ApiCreateDatasetVersionRequest(owner_slug=owner_slug, dataset_slug=dataset_slug, body=body)
-        answer = await self.kc.call(SERVICE, "CreateDatasetVersion", request, ApiCreateDatasetResponse, retry=True)
+        answer = await self.kc.call(SERVICE, "CreateDatasetVersion", request, ApiCreateDatasetResponse, retry="unsent")
         return _check_created(answer, "CreateDatasetVersion")
 
     # -- transfers ------------------------------------------------------------------------------

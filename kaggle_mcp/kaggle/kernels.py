@@ -91,7 +91,7 @@ class KernelService:
         caller to warn about, since the run still happens without them.
         """
         request = ApiSaveKernelRequest(**fields)
-        answer = await self.kc.call(SERVICE, "SaveKernel", request, ApiSaveKernelResponse, retry=False)
+        answer = await self.kc.call(SERVICE, "SaveKernel", request, ApiSaveKernelResponse, retry="unsent")
         if answer.error:
             raise ApplicationError(answer.error, rpc=f"{SERVICE}/SaveKernel")
         if answer.invalid_sources or answer.invalid_tags:

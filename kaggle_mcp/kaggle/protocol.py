@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import ValidationError
 
+from ..textsafe import may_hold_surrogates, scrub_tree
 from .credentials import HOW_TO_CONFIGURE
 from .errors import (
     BadRequest,
@@ -141,6 +142,8 @@ def decode(response_type: type[M], body: bytes, rpc: str) -> M:
         raise GarbledResponse(f"expected a JSON object from Kaggle, got {body[:120]!r}", rpc=rpc)
     if not isinstance(data, dict):
         raise ProtocolError(f"expected a JSON object from Kaggle, got {body[:120]!r}", rpc=rpc)
+    if may_hold_surrogates(body):
+        data = scrub_tree(data)
     try:
         return response_type.model_validate(data)
     except ValidationError as exc:

@@ -1,9 +1,13 @@
 """When to try a call again, and how long to wait (reference §6), expressed with tenacity.
 
-Retried: 429 (waiting what ``Retry-After`` says, seconds or HTTP-date), 502/503/504 and connection
-level failures (jittered exponential backoff). Never retried: other 4xx (retrying cannot fix them)
-and, decided by the caller, non-idempotent writes such as CreateSubmission and SaveKernel, where a
-lost answer may hide a success and a retry would submit twice.
+Reads (``"read"``): 429 (waiting what ``Retry-After`` says, seconds or HTTP-date), 502/503/504 and
+connection level failures (jittered exponential backoff). Other 4xx and 500 are never retried
+(retrying cannot fix them).
+
+Writes Kaggle does not make idempotent (CreateSubmission, SaveKernel, CreateDataset...) use
+``"unsent"``: retried only on failures that prove the request never took effect (429, a connection
+that could not be opened). A dropped or garbled answer may hide a success, so it is never retried:
+the caller is told to check before repeating. ``"never"`` is a single attempt.
 
 The whole sequence is bounded by a time budget: a wait that would cross it is not started, and the
 last error is raised as is, so an agent hears "rate limited, retry after N s" instead of hanging.
@@ -12,6 +16,7 @@ last error is raised as is, so an agent hears "rate limited, retry after N s" in
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 import httpx
 from tenacity import (
@@ -28,6 +33,7 @@ from .errors import GarbledResponse, RateLimited, ServerError
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
+RetryMode = Literal["read", "unsent", "never"]
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -36,6 +42,11 @@ def is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, ServerError):
         return exc.status in RETRYABLE_STATUSES
     return isinstance(exc, httpx.TransportError)
+
+
+def is_unsent(exc: BaseException) -> bool:
+    """The server never acted on the request: a rate-limit refusal, or no connection was made."""
+    return isinstance(exc, RateLimited | httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 class ServerHintedWait:
@@ -57,10 +68,14 @@ def _log_retry(state: RetryCallState) -> None:
     log.info("attempt %d failed (%s); retrying in %.2f s", state.attempt_number, exc, wait)
 
 
-def retrying(budget_seconds: float, max_attempts: int, *, initial: float = 0.5, maximum: float = 20.0) -> AsyncRetrying:
+def retrying(
+    budget_seconds: float, max_attempts: int, *, mode: RetryMode = "read", initial: float = 0.5, maximum: float = 20.0
+) -> AsyncRetrying:
     """A fresh tenacity controller: ``async for attempt in retrying(...): with attempt: ...``."""
+    if mode == "never":
+        return single_attempt()
     return AsyncRetrying(
-        retry=retry_if_exception(is_retryable),
+        retry=retry_if_exception(is_retryable if mode == "read" else is_unsent),
         wait=ServerHintedWait(initial, maximum),
         stop=stop_before_delay(budget_seconds) | stop_after_attempt(max_attempts),
         before_sleep=_log_retry,

@@ -97,7 +97,7 @@ class Transfers:
         rpc = f"{service}/{method}"
         url = self.kc.rpc_url(service, method)
         try:
-            async for attempt in self.kc.retry_policy(True):
+            async for attempt in self.kc.retry_policy("read"):
                 with attempt:
                     post = self.kc.http.build_request(
                         "POST", url, json=request.to_wire(), headers=self.kc.rpc_headers()

@@ -68,11 +68,11 @@ def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, A
         after = getattr(exc, "retry_after", None)
         when = f"in {int(after) + 1} seconds" if after else "in about a minute"
         return f"Kaggle is rate-limiting requests (429: {message}). Retry {when}; avoid calling {tool} in a tight loop."
-    lost = isinstance(exc, getattr(e, "NetworkError", ())) or isinstance(exc, getattr(e, "GarbledResponse", ()))
+    lost = isinstance(exc, e.NetworkError | e.GarbledResponse)
     if lost and tool in VERIFY_WRITE:
         return (f"The connection to Kaggle failed ({message}), so it is unknown whether {tool} took effect. "
                 f"Check with {VERIFY_WRITE[tool]} before trying again, or you may do it twice.")
-    if isinstance(exc, getattr(e, "NetworkError", ())):
+    if isinstance(exc, e.NetworkError):
         return f"Kaggle could not be reached ({message}). Check the network connection, then retry {tool} in a minute."
     if isinstance(exc, e.ServerError):
         return f"Kaggle had a server error ({message}). This is usually transient: retry {tool} in a minute."
@@ -82,7 +82,7 @@ def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, A
     if isinstance(exc, e.TransferError):
         return f"The file transfer failed: {message}. Retry {tool}; partial downloads resume where they stopped."
     if isinstance(exc, e.ApplicationError):
-        return f"Kaggle answered with an error: {message}."
+        return f"Kaggle answered with an error: {message.rstrip('.')}. Fix the arguments of {tool} and call it again."
     if isinstance(exc, e.ProtocolError):
         return f"Kaggle sent an answer this server could not read ({message}). Retry {tool}; if it persists, report it."
     return f"Kaggle call failed: {message}."

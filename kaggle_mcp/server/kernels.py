@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 from kaggle_mcp.server import kernel_support as ks
 from kaggle_mcp.server import refs
 from kaggle_mcp.server.notebooks import NotebookArg, resolve_owner
-from kaggle_mcp.server.render import FENCE_NOTE, fence, fit_rows, result, scrub, toon
+from kaggle_mcp.server.render import FENCE_NOTE, fence, fit_rows, result, toon
+from kaggle_mcp.textsafe import scrub
 from kaggle_mcp.server.tooling import add_tool, byte_progress, client, get, human_bytes, state
 
 NEVER_RAN = ("Kaggle has no run for {ref} (404). Either the notebook does not exist, or it was saved but never "

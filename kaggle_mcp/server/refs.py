@@ -43,7 +43,8 @@ def _path_parts(value: str, what: str) -> list[str]:
         return []
     if "://" in text or text.lower().startswith(("www.kaggle.com", "kaggle.com")):
         url = urlsplit(text if "://" in text else "https://" + text)
-        if not (url.hostname or "").lower().endswith("kaggle.com"):
+        host = (url.hostname or "").lower()
+        if host != "kaggle.com" and not host.endswith(".kaggle.com"):  # not notkaggle.com
             raise ToolError(f"'{value}' is not a kaggle.com URL. Pass a slug, owner/slug or a kaggle.com URL; "
                             f"{FINDERS[what]} lists valid ones.")
         text = url.path.strip("/")

@@ -120,6 +120,22 @@ async def test_create_submission_is_never_retried(fresh_sandbox, tmp_path):
         assert fresh_sandbox.call_counts[CREATE_SUB] == 2 and "check whether it took effect" in str(info.value)
 
 
+async def test_dataset_writes_retry_only_when_kaggle_never_acted(fresh_sandbox, tmp_path):
+    """A 429 proves CreateDataset was refused, so it is repeated; a lost answer may hide a success,
+    so it is not: publishing twice would fail on 'slug in use' or add a second version."""
+    create = "datasets.DatasetApiService/CreateDataset"
+    path = tmp_path / "a.csv"
+    path.write_text("a,b\n1,2\n")
+    async with open_client(fresh_sandbox) as kc:
+        fresh_sandbox.set_faults(f"429=1.0,max=1,retry_after=0,only={create.split('/')[1]}")
+        made = await kc.datasets.create_dataset_from_files("sandbox-user", "retry-after-429", "Retry after 429", [path])
+        assert made.status.lower() == "ok" and fresh_sandbox.call_counts[create] == 2
+        fresh_sandbox.set_faults(f"drop=1.0,max=1,only={create.split('/')[1]}")
+        with pytest.raises(NetworkError) as info:
+            await kc.datasets.create_dataset_from_files("sandbox-user", "lost-answer", "Lost answer", [path])
+        assert fresh_sandbox.call_counts[create] == 3 and "check whether it took effect" in str(info.value)
+
+
 async def test_blob_start_upload_is_retried(fresh_sandbox):
     fresh_sandbox.set_faults("429=1.0,max=1,retry_after=0,only=StartBlobUpload")
     async with open_client(fresh_sandbox) as kc:
@@ -183,3 +199,15 @@ def _csv(tmp_path):
     path = tmp_path / "sub.csv"
     path.write_text("PassengerId,Survived\n892,0\n")
     return path
+
+
+async def test_lone_surrogates_from_kaggle_are_replaced_where_answers_are_parsed():
+    """JSON may escape half a surrogate pair; left in, it breaks every UTF-8 writer downstream."""
+    from kaggle_mcp.sandbox import SandboxSettings, serve
+
+    async with serve(SandboxSettings(seed=0, hostile=True), host="127.0.0.1", port=0) as sb:
+        async with open_client(sb) as kc:
+            names = [f.name async for f in kc.competitions.iter_data_files("hostile-content")]
+    assert "bad-\ufffd-name.csv" in names
+    for name in names:
+        name.encode("utf-8")  # raises on any lone surrogate left
