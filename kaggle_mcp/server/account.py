@@ -28,7 +28,13 @@ class Identity(BaseModel):
 def _quota(q) -> str | None:
     if q is None:
         return None
-    return f"{get(q, 'time_used', default='?')} used of {get(q, 'total_time_allowed', default='?')}"
+    return f"{_hours(get(q, 'time_used'))} h used of {_hours(get(q, 'total_time_allowed'))} h this week"
+
+
+def _hours(value) -> str:
+    """Kaggle's quota durations in hours, as its own UI shows them (e.g. 30 h of GPU a week)."""
+    seconds = value.total_seconds() if hasattr(value, "total_seconds") else None
+    return "?" if seconds is None else f"{seconds / 3600:.1f}".removesuffix(".0")
 
 
 async def whoami(ctx: Context) -> Annotated[CallToolResult, Identity]:

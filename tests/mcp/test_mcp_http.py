@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -61,6 +62,7 @@ async def test_streamable_http_serves_tools(open_app):
         tools = (await c.list_tools()).tools
         me = await c.call_tool("whoami", {})
     assert len(tools) == 17 and me.structured_content["username"] == "sandbox-user", text_of(me)
+    assert re.fullmatch(r"[\d.]+ h used of 30 h this week", me.structured_content["gpu_quota"]), text_of(me)
 
 
 async def test_sse_serves_tools(open_app):
