@@ -108,3 +108,7 @@ class UnsafePath(KaggleError):
 
 class TransferError(KaggleError):
     """A download or upload failed after its retries (size mismatch, upload rejected, drop)."""
+
+
+class BadArchive(TransferError):
+    """A downloaded zip cannot be read (corrupt, or member names that are not text); it is kept as is."""

@@ -13,7 +13,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .errors import UnsafePath
+from .errors import BadArchive, UnsafePath
 
 
 def safe_relative(name: str) -> PurePosixPath:
@@ -51,9 +51,14 @@ def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> list[Path]:
     """
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(zip_path) as archive:
+    try:
+        archive = zipfile.ZipFile(zip_path)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, UnicodeDecodeError, EOFError, OSError) as exc:
+        raise BadArchive(f"cannot read archive {Path(zip_path).name}: {exc}") from None
+    with archive:
         plan: list[tuple[zipfile.ZipInfo, Path]] = []
-        for info in archive.infolist():
+        for info in members:
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise UnsafePath(f"refusing archive {zip_path}: member {info.filename!r} is a symlink")

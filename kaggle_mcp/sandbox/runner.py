@@ -69,6 +69,7 @@ class KernelRun:
         self.input_dir = run_dir / "input"
         self.output_dir = run_dir / "working"
         self.temp_dir = run_dir / "temp"
+        self.home_dir = run_dir / "home"
         self.failure_message = ""
         self.status = "QUEUED"
         self.exit_code: int | None = None
@@ -173,7 +174,7 @@ class KernelRunner:
         run_dir = self.root / run_id
         if run_dir.exists():
             _remove_tree(run_dir)
-        for sub in ("input", "working", "temp"):
+        for sub in ("input", "working", "temp", "home"):
             (run_dir / sub).mkdir(parents=True)
         timeout = timeout_s if timeout_s and timeout_s > 0 else self.default_timeout_s
         run = KernelRun(run_id, run_dir, kernel_type.lower(), language.lower(), timeout)
@@ -314,8 +315,11 @@ def _failure_message(run: KernelRun, returncode: int | None) -> str:
 
 
 def _kernel_env(run: KernelRun) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE")}
+    # No KAGGLE* variable and a home of its own: a kernel (perhaps a fork of a stranger's notebook)
+    # must not read the user's ~/.kaggle credentials, as Kaggle's own kernels cannot.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAGGLE", "XDG_"))}
     env.update(
+        HOME=str(run.home_dir),
         KAGGLE_INPUT_DIR=str(run.input_dir),
         KAGGLE_WORKING_DIR=str(run.output_dir),
         KAGGLE_KERNEL_RUN_TYPE="Batch",

@@ -79,6 +79,9 @@ def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, A
     if isinstance(exc, e.UnsafePath):
         return (f"Refused an unsafe file name: {message}. Nothing outside the destination was written; pass the "
                 "name exactly as list_competition_files / list_dataset_files shows it (a relative path).")
+    if isinstance(exc, e.BadArchive):
+        return (f"Downloaded, but could not extract it: {message}. The zip is kept in the workspace as "
+                f"downloaded; call {tool} again with unzip=false to skip extraction, or open it with another tool.")
     if isinstance(exc, e.TransferError):
         return f"The file transfer failed: {message}. Retry {tool}; partial downloads resume where they stopped."
     if isinstance(exc, e.ApplicationError):

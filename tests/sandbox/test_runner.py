@@ -409,3 +409,19 @@ def test_progress_bars_and_unterminated_lines_are_logged(runner):
     assert "".join(stderr) == "\rtraining: 10%\rtraining: 50%\rtraining: 100%\n"
     assert len(stderr) >= 3  # the redraws are separate entries, as they happened
     assert [e["data"] for e in entries if e["stream_name"] == "stdout"] == ["crlf line\r\n", "ééé no newline at the end"]
+
+
+def test_kernel_cannot_read_the_users_kaggle_credentials(runner, tmp_path, monkeypatch):
+    """A pushed kernel may be a stranger's code: it gets a home of its own, and no KAGGLE_* variable."""
+    home = tmp_path / "user-home"
+    (home / ".kaggle").mkdir(parents=True)
+    (home / ".kaggle" / "kaggle.json").write_text('{"username": "u", "key": "k"}')
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("KAGGLE_KEY", "0123456789abcdef0123456789abcdef")
+    code = ("import os\n"
+            "print('creds', os.path.exists(os.path.expanduser('~/.kaggle/kaggle.json')))\n"
+            "print('env', sorted(k for k in os.environ if k.startswith('KAGGLE_') and 'DIR' not in k and 'RUN' not in k))\n")
+    run = finish(runner.start("home1", code, "script", "python", {}))
+    assert run.status == "COMPLETE", run.log_json()
+    out = stdout_of(run)
+    assert "creds False" in out and "env []" in out, out
