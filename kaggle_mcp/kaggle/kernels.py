@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .errors import ApplicationError, ProtocolError
+from .errors import ApplicationError, ProtocolError, UnsafePath
 from .models.enums import KernelsListSortType, KernelsListViewType
 from .models.kernels import (
     ApiGetAcceleratorQuotaStatisticsRequest,
@@ -30,7 +30,7 @@ from .models.kernels import (
     ApiSaveKernelResponse,
 )
 from .paging import follow_pages
-from .paths import safe_join, safe_relative
+from .paths import safe_join, safe_relative, unsafe_summary
 from .transfer import DownloadResult, Progress
 
 if TYPE_CHECKING:
@@ -173,6 +173,7 @@ class KernelService:
         """
         matcher = re.compile(pattern) if pattern else None
         files: list[tuple[PurePosixPath, str]] = []
+        refused: list[str] = []
         log_text = ""
         token, seen = "", {""}
         while True:
@@ -185,11 +186,16 @@ class KernelService:
                     raise ProtocolError(
                         f"output file {item.file_name!r} has no url", rpc=f"{SERVICE}/ListKernelSessionOutput"
                     )
-                files.append((safe_relative(item.file_name), item.url))
+                try:
+                    files.append((safe_relative(item.file_name), item.url))
+                except UnsafePath as exc:
+                    refused.append(str(exc).removeprefix("refusing file name "))
             token = page.next_page_token or ""
             if not token or token in seen:
                 break
             seen.add(token)
+        if refused:
+            raise UnsafePath(f"refusing the output of {owner}/{slug}, nothing downloaded: {unsafe_summary(refused)}")
         results: list[DownloadResult] = []
         for relative, url in files:
             subdir = relative.parent if relative.parent != PurePosixPath(".") else ""

@@ -32,6 +32,12 @@ def safe_relative(name: str) -> PurePosixPath:
     return PurePosixPath(*parts)
 
 
+def unsafe_summary(refused: list[str], shown: int = 10) -> str:
+    """Every refused name (up to `shown`), so the answer says all that was skipped, not just the first."""
+    more = f"; and {len(refused) - shown} more" if len(refused) > shown else ""
+    return f"{len(refused)} unsafe name(s): " + "; ".join(refused[:shown]) + more
+
+
 def safe_join(dest_dir: Path, name: str | PurePosixPath) -> Path:
     """``dest_dir / name`` after checking the name, and after resolving symlinks, still inside."""
     relative = safe_relative(str(name))
@@ -58,12 +64,18 @@ def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> list[Path]:
         raise BadArchive(f"cannot read archive {Path(zip_path).name}: {exc}") from None
     with archive:
         plan: list[tuple[zipfile.ZipInfo, Path]] = []
+        refused: list[str] = []
         for info in members:
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise UnsafePath(f"refusing archive {zip_path}: member {info.filename!r} is a symlink")
-            target = safe_join(dest, info.filename)
-            plan.append((info, target))
+            if stat.S_ISLNK(info.external_attr >> 16):
+                refused.append(f"{info.filename!r} is a symlink")
+                continue
+            try:
+                plan.append((info, safe_join(dest, info.filename)))
+            except UnsafePath as exc:
+                refused.append(str(exc).removeprefix("refusing file name "))
+        if refused:
+            raise UnsafePath(f"refusing archive {Path(zip_path).name}, nothing extracted: "
+                             f"{unsafe_summary(refused)}")
         written: list[Path] = []
         for info, target in plan:
             if info.is_dir():
