@@ -49,6 +49,8 @@ CELL_MAX_CHARS = 4000
 OUTPUT_MAX_LINES = 8
 OUTPUT_MAX_CHARS = 600
 SCRIPT_BLOCK_LINES = 40
+OUTPUT_KEEP_CHARS = 64 * 1024  # what parsing keeps of one output's text: far more than a cell ever shows
+_DROPPED = "_kmcp_dropped_lines"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +100,50 @@ def _clean_outputs(outputs: Any) -> list[CleanCell]:
     text = tidy("\n".join(t for t in texts if t.strip()))
     if not text:
         return []
+    dropped = sum(o.get(_DROPPED, 0) for o in outputs if isinstance(o, dict))
+    lines = text.count("\n") + 1
     text, trimmed = cap(text, OUTPUT_MAX_LINES, OUTPUT_MAX_CHARS)
+    if dropped:  # parsing already cut these lines (see _shrink_output): count them in the marker
+        shown = text.count("\n") + (0 if trimmed else 1)
+        text = "\n".join(text.split("\n")[:shown]) + "\n" + trim_marker(lines - shown + dropped)
+        trimmed = True
     return [CleanCell("output", text, trimmed)]
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + (not text.endswith("\n"))
+
+
+def _head(value: Any) -> tuple[Any, int]:
+    """(at most OUTPUT_KEEP_CHARS of the text, how many whole lines were cut after it)."""
+    text = as_text(value)
+    if len(text) <= OUTPUT_KEEP_CHARS:
+        return value, 0
+    head = text[:OUTPUT_KEEP_CHARS]
+    return head, _line_count(text) - _line_count(head)
+
+
+def _shrink_output(obj: dict[str, Any]) -> dict[str, Any]:
+    """`json.loads` object_hook: cut each output as soon as it is parsed.
+
+    Outputs are 95-99% of a notebook and cleaning keeps a few lines of text from each, so holding them
+    whole until then would cost the notebook's full size again (a notebook with 100 MB of output is
+    real). Images, HTML and JSON payloads go at once; long text keeps its head and counts the rest.
+    """
+    if "output_type" not in obj:
+        return obj
+    dropped = 0
+    data = obj.get("data")
+    if isinstance(data, dict):
+        obj["data"] = {}
+        if "text/plain" in data:
+            obj["data"]["text/plain"], dropped = _head(data["text/plain"])
+    if "text" in obj:
+        obj["text"], more = _head(obj["text"])
+        dropped += more
+    if dropped:
+        obj[_DROPPED] = dropped
+    return obj
 
 
 # --- notebooks ----------------------------------------------------------------------------------
@@ -182,8 +226,8 @@ def clean_notebook(
         parsed = None
         if stripped.startswith("{"):
             try:
-                parsed = json.loads(stripped)
-            except ValueError:
+                parsed = json.loads(stripped, object_hook=_shrink_output)
+            except (ValueError, RecursionError):  # damaged, or nested deeper than a notebook ever is
                 salvaged = _salvage(stripped)
                 if salvaged:
                     return [c for raw in salvaged for c in _cell_from(raw)]

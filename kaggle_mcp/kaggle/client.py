@@ -25,7 +25,7 @@ from .blobs import BlobService
 from .competitions import CompetitionService
 from .credentials import Credentials, resolve_credentials
 from .datasets import DatasetService
-from .errors import BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
+from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
 from .kernels import KernelService
 from .protocol import decode, error_for, network_error
 from .retry import RetryMode, retrying
@@ -53,6 +53,9 @@ class ClientSettings:
     #: total seconds one call may spend waiting between retries (KAGGLE_MCP_RETRY_SECONDS)
     retry_seconds: float = 60.0
     max_attempts: int = 8
+    #: the largest RPC answer read (KAGGLE_MCP_MAX_ANSWER_MB); GetKernel carries a notebook with its
+    #: outputs, and parsing costs ~3x the answer in memory, so a bloated one is refused, not read
+    max_answer_bytes: int = 64 << 20
     #: bytes per read/write while streaming files; 1 MiB keeps syscalls few and memory flat
     chunk_size: int = 1 << 20
     user_agent: str = f"kaggle-agent-mcp/{__version__}"
@@ -69,6 +72,8 @@ class ClientSettings:
             settings = replace(settings, retry_seconds=float(env["KAGGLE_MCP_RETRY_SECONDS"]))
         if env.get("KAGGLE_MCP_TIMEOUT_SECONDS"):
             settings = replace(settings, read_timeout=float(env["KAGGLE_MCP_TIMEOUT_SECONDS"]))
+        if env.get("KAGGLE_MCP_MAX_ANSWER_MB"):
+            settings = replace(settings, max_answer_bytes=int(float(env["KAGGLE_MCP_MAX_ANSWER_MB"]) * (1 << 20)))
         return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
 
 
@@ -207,6 +212,23 @@ class KaggleClient:
         if error is not None:
             raise error
 
+    async def _read_answer(self, response: httpx.Response, rpc: str) -> bytes:
+        """The body, refused past ``max_answer_bytes`` (checked against Content-Length first).
+
+        The copy to bytes is freed with the buffer on return, before decoding (which peaks at ~3x the body:
+        bytes, decoded text, parsed values), so it does not raise the peak.
+        """
+        limit = self.settings.max_answer_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise AnswerTooLarge(f"the answer is {int(declared) >> 20} MB, over the {limit >> 20} MB limit", rpc=rpc)
+        buf = bytearray()
+        async for chunk in response.aiter_bytes():
+            buf += chunk
+            if len(buf) > limit:
+                raise AnswerTooLarge(f"the answer is over the {limit >> 20} MB limit; reading stopped there", rpc=rpc)
+        return bytes(buf)
+
     async def call(
         self,
         service: str,
@@ -224,8 +246,8 @@ class KaggleClient:
             async for attempt in self.retry_policy(retry):
                 with attempt:
                     started = time.monotonic()
-                    response = await self.http.post(url, json=payload, headers=self.rpc_headers())
-                    body = response.content
+                    async with self.http.stream("POST", url, json=payload, headers=self.rpc_headers()) as response:
+                        body = await self._read_answer(response, rpc)
                     log.debug("%s -> %d in %.0f ms", rpc, response.status_code, 1000 * (time.monotonic() - started))
                     self.raise_for_answer(response, body, rpc, request)
                     if 300 <= response.status_code < 400:

@@ -88,6 +88,11 @@ class ApplicationError(KaggleError):
     """A 200 answer that carries a failure (``error``, ``errorMessage``, ``status`` not ok)."""
 
 
+class AnswerTooLarge(ProtocolError):
+    """An answer longer than ``ClientSettings.max_answer_bytes`` (a notebook with huge outputs, a hostile
+    server): reading stops there, so one answer cannot exhaust memory. Not retried: it would be as big."""
+
+
 class GarbledResponse(ProtocolError):
     """A success status with a body that is not the JSON it should be (cut short on the way).
     Retried for reads, like a dropped connection."""

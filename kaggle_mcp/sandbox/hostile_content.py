@@ -11,17 +11,23 @@ UTF-8. Everything big is generated on demand and streamed, so the sandbox itself
 - kernel ``mallory/raw-bytes``: GetKernel answers with bytes that are not UTF-8 at all.
 - competition ``hostile-content``: CSVs in Latin-1 and with a cut multi-byte character, a file whose
   name holds a lone surrogate, and the notebooks above attached to it.
+- dataset ``mallory/bad-archives``: ``bad-names.zip``, whose member name is not UTF-8 although the
+  archive's UTF-8 flag says it is (Python's zipfile cannot even open it), beside a harmless ``ok.csv``.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import struct
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
 from kaggle_mcp.sandbox.blobs import BytesBlob, RepeatBlob
 from kaggle_mcp.sandbox.kernels_seed import SeedRun
-from kaggle_mcp.sandbox.world import SANDBOX_USER, Competition, DataFile, Kernel, KernelVersion, World
+from kaggle_mcp.sandbox.world import (SANDBOX_USER, Competition, DataFile, Dataset, DatasetVersion, Kernel,
+                                      KernelVersion, World)
 
 WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 COMPETITION = "hostile-content"
@@ -93,6 +99,29 @@ def _files(world: World) -> dict[str, DataFile]:
     return out
 
 
+def _bad_names_zip() -> bytes:
+    """A zip whose first member's name bytes are not UTF-8 while its UTF-8 flag (bit 11) is set."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("bad-XX.csv", b"a,b\n1,2\n")
+        archive.writestr("fine.csv", b"a\n1\n")
+    data = bytearray(buf.getvalue().replace(b"bad-XX.csv", b"bad-\xff\xfe.csv"))
+    for offset in (6, data.find(b"PK\x01\x02") + 8):  # flags of the local header and the central entry
+        flags, = struct.unpack_from("<H", data, offset)
+        struct.pack_into("<H", data, offset, flags | 0x800)
+    return bytes(data)
+
+
+def _bad_archives(world: World) -> Dataset:
+    files = {}
+    for i, (name, data) in enumerate({"bad-names.zip": _bad_names_zip(), "ok.csv": b"id\n1\n"}.items()):
+        blob = BytesBlob(data, "application/zip" if name.endswith(".zip") else "text/csv", WHEN)
+        world.register_blob(blob, f"hostile-archive-{i}")
+        files[name] = DataFile(name, blob, "hostile archive", WHEN)
+    return Dataset("mallory", "bad-archives", world.next_id(), "Bad Archives", "Zip names that are not UTF-8",
+                   "", "CC0-1.0", False, ["security"], [DatasetVersion(1, WHEN, "mallory", "", files)])
+
+
 def add_hostile_content(world: World) -> None:
     comp = Competition(
         slug=COMPETITION, id=66_602, title="Hostile Content", subtitle="Huge, deep and badly encoded",
@@ -102,6 +131,7 @@ def add_hostile_content(world: World) -> None:
         max_team_size=1, files=_files(world), entrants={SANDBOX_USER}, submission_columns=["id", "value"])
     world.competitions[comp.slug] = comp
     world.users.setdefault("mallory", "Mallory")
+    world.datasets["mallory/bad-archives"] = _bad_archives(world)
     placeholder = "{}"  # streamed kernels keep no source in memory; GetKernel builds their answer
     _kernel(world, "huge-outputs", "Huge Outputs", placeholder)
     _kernel(world, "deep-json", "Deep JSON", _deep_notebook())

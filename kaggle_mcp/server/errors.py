@@ -86,6 +86,11 @@ def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, A
         return f"The file transfer failed: {message}. Retry {tool}; partial downloads resume where they stopped."
     if isinstance(exc, e.ApplicationError):
         return f"Kaggle answered with an error: {message.rstrip('.')}. Fix the arguments of {tool} and call it again."
+    if isinstance(exc, e.AnswerTooLarge):
+        why = "; a notebook's saved cell outputs make it that big: pick another with list_notebooks" \
+            if kind == "notebook" else ""
+        return (f"Skipped {_subject(kwargs, kind)}: Kaggle's answer is too large to read here ({message}){why}. "
+                "To read it anyway, set KAGGLE_MCP_MAX_ANSWER_MB higher and restart the server.")
     if isinstance(exc, e.ProtocolError):
         return f"Kaggle sent an answer this server could not read ({message}). Retry {tool}; if it persists, report it."
     return f"Kaggle call failed: {message}."
