@@ -47,6 +47,14 @@ def isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def workspace(tmp_path) -> Path:
+    """The workspace root a server under test reads and writes in."""
+    path = tmp_path / "workspace"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
 def corpus() -> Path:
     path = SHARED / "corpus"
     if not path.is_dir():

@@ -11,13 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def workspace(tmp_path) -> Path:
-    path = tmp_path / "workspace"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def settings_for(workspace):
     """ServerSettings pointed at a given sandbox with the sandbox's valid token."""
     from kaggle_mcp.sandbox import SANDBOX_TOKEN

@@ -20,13 +20,6 @@ def private_cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def workspace(tmp_path) -> Path:
-    path = tmp_path / "workspace"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def make_server(workspace):
     """build_server aimed at a sandbox; token None lets the client resolve credentials from the env."""
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
@@ -41,16 +34,9 @@ def make_server(workspace):
 
 
 @pytest.fixture
-def clean_env(tmp_path, monkeypatch) -> dict[str, str]:
-    """No credential from the machine: HOME moved, every KAGGLE_ variable dropped (also for subprocesses)."""
-    for name in list(os.environ):
-        if name.startswith("KAGGLE"):
-            monkeypatch.delenv(name, raising=False)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+def clean_env(isolated_env, tmp_path, monkeypatch) -> dict[str, str]:
+    """`isolated_env` (HOME moved, every KAGGLE_ variable dropped), as an environment for subprocesses."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(isolated_env / ".local" / "share"))
     monkeypatch.setenv("KAGGLE_MCP_CACHE_DIR", str(tmp_path / "cache"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE")}
     env["PYTHONPATH"] = str(ROOT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -43,12 +44,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def http_server_process(env: dict[str, str], stderr_path: Path, *extra: str):
-    """`kaggle-agent-mcp serve --transport http` in a subprocess; yields (base_url, Popen)."""
+def http_server_process(env: dict[str, str], stderr_path: Path, *extra: str, stdout_path: Path | None = None):
+    """`kaggle-agent-mcp serve --transport http` in a subprocess; yields (base_url, Popen).
+    Its stderr (and its stdout, if `stdout_path` is given) is kept in files for the test to read."""
     port = free_port()
-    with stderr_path.open("wb") as stderr:
+    with stderr_path.open("wb") as stderr, (stdout_path.open("wb") if stdout_path else open(os.devnull, "wb")) as out:
         proc = subprocess.Popen([sys.executable, "-m", "kaggle_mcp", "serve", "--transport", "http", "--port",
-                                 str(port), *extra], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+                                 str(port), *extra], env=env, stdout=out, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from mcp import Client
+from hostile_world import http_server_process
 from reliability_helpers import answer_blob, every_tool_call, file_text_blobs
 
 from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
@@ -124,12 +124,6 @@ async def test_in_process_tools_resources_and_logs(canary_sandbox, credentials, 
     assert search_everywhere(tmp_path, workspace, answers) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 async def test_http_transport_rest_routes_and_doctor_subprocesses(canary_sandbox, credentials, workspace, tmp_path):
     env = credentials | {"KAGGLE_API_ENDPOINT": canary_sandbox.url, "KAGGLE_MCP_LOG_LEVEL": "DEBUG",
@@ -143,22 +137,8 @@ async def test_http_transport_rest_routes_and_doctor_subprocesses(canary_sandbox
     outputs |= {"doctor (failing) stdout": bad.stdout, "doctor (failing) stderr": bad.stderr}
     assert bad.returncode == 1, bad.stdout + bad.stderr
 
-    port = _free_port()
-    stderr_path = tmp_path / "serve.stderr"
-    with stderr_path.open("wb") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "kaggle_mcp", "serve", "--transport", "http", "--port", str(port)],
-                                env=env, stdout=subprocess.PIPE, stderr=stderr)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, stderr_path.read_text()
-            time.sleep(0.1)
+    stderr_path, stdout_path = tmp_path / "serve.stderr", tmp_path / "serve.stdout"
+    with http_server_process(env, stderr_path, stdout_path=stdout_path) as (base, _):
         responses = []
         with httpx.Client(base_url=base, timeout=60) as http:
             responses.append(http.post("/api/get-context", json={"url": "https://www.kaggle.com/c/titanic", "top_n": 1}))
@@ -183,15 +163,7 @@ async def test_http_transport_rest_routes_and_doctor_subprocesses(canary_sandbox
             for name, args in every_tool_call(workspace)[:12]:
                 result = await c.call_tool(name, args)
                 outputs[f"HTTP {name}"] = answer_blob(result)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    with proc.stdout:
-        outputs["serve stdout"] = proc.stdout.read()
+    outputs["serve stdout"] = stdout_path.read_bytes()
     outputs["serve stderr"] = stderr_path.read_bytes()
     assert b"DEBUG" in outputs["serve stderr"], "the server did not log at DEBUG"
     assert search_everywhere(tmp_path, workspace, outputs) == []
