@@ -6,26 +6,16 @@ on what the CLI prints and the files it writes (reference §7 gives the request 
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import zipfile
 from pathlib import Path
 
 import pytest
+from cli_output import ok, rows
 
 pytestmark = pytest.mark.conformance
 
 
-def ok(result) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
-
-
-def rows(stdout: str) -> list[dict[str, str]]:
-    """The CLI's ``-v`` (CSV) output as dicts (the ``Next Page Token = ...`` line it prints first is dropped)."""
-    lines = [line for line in stdout.splitlines() if not line.startswith("Next Page Token = ")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
 
 
 def test_competitions_list(run_kaggle):

@@ -7,25 +7,16 @@ and an upload connection dropped mid-body (it probes the upload URL and resumes 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import zipfile
 from pathlib import Path
 
 import pytest
+from cli_output import ok, rows
 
 pytestmark = pytest.mark.conformance
 
 
-def ok(result) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
-
-
-def rows(stdout: str) -> list[dict[str, str]]:
-    lines = [line for line in stdout.splitlines() if not line.startswith("Next Page Token = ")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
 
 
 def dataset_folder(tmp_path: Path, slug: str, files: dict[str, bytes], title: str = "Conformance Dataset") -> Path:

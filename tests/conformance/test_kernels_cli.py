@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_output import ok
 
 pytestmark = pytest.mark.conformance
 
@@ -32,10 +33,6 @@ with open('/kaggle/working/submission.csv', 'w', newline='') as fh:
 print('submission written')
 """
 
-
-def ok(result) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    return result.stdout
 
 
 def listed(stdout: str) -> list[dict[str, str]]:
