@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .service import ContextService, context_key, parse_competition_ref
+from .service import ContextService, context_key, job_params, parse_competition_ref
 from .store import ContextStore
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
@@ -167,9 +167,8 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
         # so a same-origin front end polling by slug keeps working); KaggleIngest shows it to anyone.
         job_id = secrets.token_urlsafe(18)
         job = job_tag(job_id)
-        key = context_key(slug, params.top_n, max_tokens, username) + f"|job={job}"
-        store.start_job(key, slug, {"top_notebooks": params.top_n, "max_tokens": max_tokens, "viewer": username,
-                                    "job": job})
+        key = context_key(slug, params.top_n, max_tokens, username, job)
+        store.start_job(key, slug, job_params(params.top_n, max_tokens, username, job))
         task = BackgroundTask(_private_build, make_client, store, credentials, key, slug, params.top_n, max_tokens, job)
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
                   "job_id": job_id}

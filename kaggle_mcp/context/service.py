@@ -47,9 +47,19 @@ def parse_competition_ref(ref: str) -> str:
     return slug
 
 
-def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str) -> str:
-    """The cache key: what was asked, and for whom (a user name, never a secret)."""
-    return f"{slug}|top={top_notebooks}|max={max_tokens}|viewer={viewer}"
+def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> str:
+    """The cache key: what was asked, and for whom (a user name, never a secret); a private build's
+    `job` tag keeps it apart from the shared one."""
+    key = f"{slug}|top={top_notebooks}|max={max_tokens}|viewer={viewer}"
+    return key if job is None else f"{key}|job={job}"
+
+
+def job_params(top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> dict[str, Any]:
+    """What a job row records of its request (the REST API filters private builds on `job`)."""
+    params: dict[str, Any] = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "viewer": viewer}
+    if job is not None:
+        params["job"] = job
+    return params
 
 
 @dataclass(frozen=True)
@@ -115,11 +125,8 @@ class ContextService:
         if not MIN_MAX_TOKENS <= max_tokens <= MAX_MAX_TOKENS:
             raise ValueError(f"max_tokens must be between {MIN_MAX_TOKENS} and {MAX_MAX_TOKENS}")
         viewer = await self._viewer()
-        key = context_key(slug, top_notebooks, max_tokens, viewer)
-        params: dict[str, Any] = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "viewer": viewer}
-        if job is not None:
-            key += f"|job={job}"
-            params["job"] = job
+        key = context_key(slug, top_notebooks, max_tokens, viewer, job)
+        params = job_params(top_notebooks, max_tokens, viewer, job)
         looked_elsewhere = False
         while True:
             if not refresh:
