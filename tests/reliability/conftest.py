@@ -37,6 +37,7 @@ def make_server(workspace):
 def clean_env(isolated_env, tmp_path, monkeypatch) -> dict[str, str]:
     """`isolated_env` (HOME moved, every KAGGLE_ variable dropped), as an environment for subprocesses."""
     monkeypatch.setenv("XDG_DATA_HOME", str(isolated_env / ".local" / "share"))
+    # isolated_env dropped every KAGGLE* variable, the autouse private_cache's one included
     monkeypatch.setenv("KAGGLE_MCP_CACHE_DIR", str(tmp_path / "cache"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE")}
     env["PYTHONPATH"] = str(ROOT)
