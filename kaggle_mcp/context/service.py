@@ -12,8 +12,9 @@ process (another MCP server window, the CLI) is waited for, up to two minutes, t
 from __future__ import annotations
 
 import re
+import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +30,10 @@ MAX_TOP_NOTEBOOKS = 20
 MIN_MAX_TOKENS = 1000
 MAX_MAX_TOKENS = 200_000
 OTHER_PROCESS_WAIT_SECONDS = 120
+#: how long a context read from the store is served from memory before the store is read again (so a
+#: rebuild by another process shows within this time), and how many such contexts are kept
+RECHECK_SECONDS = 5.0
+RECENT_LIMIT = 32
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
@@ -82,6 +87,7 @@ class _Flight:
 
 
 _FLIGHTS: weakref.WeakKeyDictionary[ContextStore, dict[str, _Flight]] = weakref.WeakKeyDictionary()
+_RECENT: weakref.WeakKeyDictionary[ContextStore, dict[str, tuple[float, ContextResult]]] = weakref.WeakKeyDictionary()
 
 
 def _error_text(exc: BaseException) -> str:
@@ -97,6 +103,25 @@ class ContextService:
         self.store = store
         self.concurrency = concurrency
         self._inflight = _FLIGHTS.setdefault(store, {})  # shared by every service on this store
+        # Cache hits served without a worker thread, a SQLite read and a JSON parse: under 50 concurrent
+        # clients the thread hop alone tripled a hit's latency.
+        self._recent = _RECENT.setdefault(store, {})
+
+    def _remember(self, result: ContextResult) -> ContextResult:
+        self._recent.pop(result.key, None)
+        self._recent[result.key] = (time.monotonic(), result)
+        while len(self._recent) > RECENT_LIMIT:
+            del self._recent[next(iter(self._recent))]
+        return result
+
+    def _recalled(self, key: str) -> ContextResult | None:
+        seen = self._recent.get(key)
+        if seen is None:
+            return None
+        checked_at, result = seen
+        if time.monotonic() - checked_at < RECHECK_SECONDS and time.time() - result.built_at < self.store.ttl_seconds:
+            return result
+        return None
 
     async def _viewer(self) -> str:
         from ..kaggle.errors import NoCredentials
@@ -130,9 +155,12 @@ class ContextService:
         looked_elsewhere = False
         while True:
             if not refresh:
+                if (recalled := self._recalled(key)) is not None:
+                    return recalled
                 row = await anyio.to_thread.run_sync(self.store.fresh, key)
                 if row is not None and row.data is not None and row.toon is not None:
-                    return ContextResult(row.toon, row.data, row.data.get("stats", {}), True, row.built_at or 0.0, key)
+                    return self._remember(
+                        ContextResult(row.toon, row.data, row.data.get("stats", {}), True, row.built_at or 0.0, key))
             flight = self._inflight.get(key)
             if flight is None:
                 if not refresh and not looked_elsewhere:
@@ -174,6 +202,7 @@ class ContextService:
             title = data.get("competition", {}).get("title")
             built_at = await anyio.to_thread.run_sync(self.store.complete_job, key, title, toon, data)
             flight.result = ContextResult(toon, data, data["stats"], False, built_at, key)
+            self._remember(replace(flight.result, cached=True))
             return flight.result
         except BaseException as exc:
             flight.error = exc

@@ -8,6 +8,7 @@ calls an agent makes while building a competition context.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 import anyio
 import httpx
+from async_lru import alru_cache
 from tenacity import AsyncRetrying
 
 from .. import __version__
@@ -53,6 +55,9 @@ class ClientSettings:
     #: total seconds one call may spend waiting between retries (KAGGLE_MCP_RETRY_SECONDS)
     retry_seconds: float = 60.0
     max_attempts: int = 8
+    #: seconds a catalog list (competitions, data files, notebooks, datasets) is answered from memory
+    #: (KAGGLE_MCP_LIST_CACHE_SECONDS, 0 = never); any write through this client forgets them all
+    list_cache_seconds: float = 30.0
     #: the largest RPC answer read (KAGGLE_MCP_MAX_ANSWER_MB); GetKernel carries a notebook with its
     #: outputs, and parsing costs ~3x the answer in memory, so a bloated one is refused, not read
     max_answer_bytes: int = 64 << 20
@@ -72,6 +77,8 @@ class ClientSettings:
             settings = replace(settings, retry_seconds=float(env["KAGGLE_MCP_RETRY_SECONDS"]))
         if env.get("KAGGLE_MCP_TIMEOUT_SECONDS"):
             settings = replace(settings, read_timeout=float(env["KAGGLE_MCP_TIMEOUT_SECONDS"]))
+        if env.get("KAGGLE_MCP_LIST_CACHE_SECONDS"):
+            settings = replace(settings, list_cache_seconds=float(env["KAGGLE_MCP_LIST_CACHE_SECONDS"]))
         if env.get("KAGGLE_MCP_MAX_ANSWER_MB"):
             settings = replace(settings, max_answer_bytes=int(float(env["KAGGLE_MCP_MAX_ANSWER_MB"]) * (1 << 20)))
         return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
@@ -111,6 +118,10 @@ class KaggleClient:
         self._transport = transport
         self._sync_http: httpx.Client | None = None
         self.http = httpx.AsyncClient(**self._client_options(), transport=transport)
+        ttl = self.settings.list_cache_seconds
+        # Agents repeat the same list calls, and many share one HTTP server: identical lists within the TTL
+        # cost one Kaggle request, and concurrent identical ones wait on that same request.
+        self._catalog = alru_cache(maxsize=256, ttl=ttl, key=_catalog_key)(self._send) if ttl > 0 else None
         self.transfers = Transfers(self)
         self.competitions = CompetitionService(self)
         self.kernels = KernelService(self)
@@ -125,6 +136,8 @@ class KaggleClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        if self._catalog is not None:
+            await self._catalog.cache_close()
         await self.http.aclose()
         if self._sync_http is not None:
             self._sync_http.close()
@@ -167,6 +180,8 @@ class KaggleClient:
             return creds.username
         if creds.kind == "anonymous":
             return None
+        if self._username is not None:  # known: skip the lock, which yields to the event loop while held
+            return self._username
         async with self._username_lock:
             if self._username is None:
                 try:
@@ -237,8 +252,26 @@ class KaggleClient:
         response_type: type[M],
         *,
         retry: RetryMode = "read",
+        catalog: bool = False,
     ) -> M:
-        """One RPC: serialize, POST, map errors, parse. ``retry="unsent"`` for non-idempotent writes."""
+        """One RPC: serialize, POST, map errors, parse. ``retry="unsent"`` for non-idempotent writes.
+
+        ``catalog=True`` marks a list whose answer may be reused for ``list_cache_seconds``; a write forgets
+        every such answer (after it is sent, whatever its outcome), so an agent sees its own push or upload.
+        """
+        if catalog and self._catalog is not None:
+            return await self._catalog(service, method, request, response_type)
+        if retry != "unsent":
+            return await self._send(service, method, request, response_type, retry)
+        try:
+            return await self._send(service, method, request, response_type, retry)
+        finally:
+            if self._catalog is not None:
+                self._catalog.cache_clear()
+
+    async def _send(
+        self, service: str, method: str, request: WireRequest | None, response_type: type[M], retry: RetryMode = "read"
+    ) -> M:
         rpc = f"{service}/{method}"
         url = self.rpc_url(service, method)
         payload = request.to_wire() if request is not None else {}
@@ -258,3 +291,7 @@ class KaggleClient:
         except httpx.TransportError as exc:
             raise network_error(exc, rpc, retried=retry == "read") from exc
         raise AssertionError("unreachable")  # pragma: no cover - reraise=True always exits above
+
+
+def _catalog_key(service: str, method: str, request: WireRequest | None, response_type: type) -> tuple[str, str, str]:
+    return service, method, json.dumps(request.to_wire() if request is not None else {}, sort_keys=True)

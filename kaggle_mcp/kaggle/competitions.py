@@ -86,7 +86,7 @@ class CompetitionService:
             group=group, category=category, sort_by=sort_by, search=search,
             page=_page(page, page_token), page_token=page_token, page_size=page_size,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "ListCompetitions", request, ApiListCompetitionsResponse)
+        return await self.kc.call(SERVICE, "ListCompetitions", request, ApiListCompetitionsResponse, catalog=True)
 
     def iter_competitions(self, *, max_pages: int | None = None, **filters) -> AsyncIterator[ApiCompetition]:
         async def fetch(token: str) -> ApiListCompetitionsResponse:
@@ -108,7 +108,7 @@ class CompetitionService:
         self, competition_name: str, page_size: int | None = 20, page_token: str | None = ""
     ) -> ApiListDataFilesResponse:
         request = ApiListDataFilesRequest(competition_name=competition_name, page_size=page_size, page_token=page_token)
-        return await self.kc.call(SERVICE, "ListDataFiles", request, ApiListDataFilesResponse)
+        return await self.kc.call(SERVICE, "ListDataFiles", request, ApiListDataFilesResponse, catalog=True)
 
     def iter_data_files(self, competition_name: str, page_size: int = 200) -> AsyncIterator[ApiDataFile]:
         async def fetch(token: str) -> ApiListDataFilesResponse:

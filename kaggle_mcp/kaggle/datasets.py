@@ -75,7 +75,7 @@ class DatasetService:
             tag_ids=tag_ids, min_size=min_size, max_size=max_size,
             page=page if page is not None or page_token else 1, page_token=page_token, page_size=page_size,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "ListDatasets", request, ApiListDatasetsResponse)
+        return await self.kc.call(SERVICE, "ListDatasets", request, ApiListDatasetsResponse, catalog=True)
 
     def iter_datasets(self, *, max_pages: int | None = None, **filters: Any) -> AsyncIterator[ApiDataset]:
         async def fetch(token: str) -> ApiListDatasetsResponse:
@@ -99,7 +99,7 @@ class DatasetService:
             owner_slug=owner_slug, dataset_slug=dataset_slug, dataset_version_number=dataset_version_number,
             page_token=page_token, page_size=page_size,
         )  # fmt: skip
-        answer = await self.kc.call(SERVICE, "ListDatasetFiles", request, ApiListDatasetFilesResponse)
+        answer = await self.kc.call(SERVICE, "ListDatasetFiles", request, ApiListDatasetFilesResponse, catalog=True)
         if answer.error_message:
             raise ApplicationError(answer.error_message, rpc=f"{SERVICE}/ListDatasetFiles")
         return answer

@@ -69,7 +69,7 @@ class KernelService:
             sort_by=sort_by, user=user, page=page if page is not None or page_token else 1,
             page_size=page_size, page_token=page_token,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "ListKernels", request, ApiListKernelsResponse)
+        return await self.kc.call(SERVICE, "ListKernels", request, ApiListKernelsResponse, catalog=True)
 
     def iter_kernels(self, *, max_pages: int | None = None, **filters: Any) -> AsyncIterator[ApiKernelMetadata]:
         async def fetch(token: str) -> ApiListKernelsResponse:

@@ -295,3 +295,34 @@ async def test_failed_leaderboard_and_notebook_with_a_spare(fresh_sandbox, store
     refs = [nb["ref"] for nb in result.data["notebooks"]]
     assert len(refs) == 3 and failure["section"].removeprefix("notebook ") not in refs  # a spare took its place
     assert refs != [nb["ref"] for nb in full.data["notebooks"]]
+
+
+async def test_hits_come_from_memory_and_a_rebuild_elsewhere_shows_after_the_recheck(fresh_sandbox, store, monkeypatch):
+    import subprocess
+    import sys
+
+    from kaggle_mcp.context import service as service_module
+
+    monkeypatch.setattr(service_module, "RECHECK_SECONDS", 0.5)
+    async with client_for(fresh_sandbox) as kc:
+        service = ContextService(kc, store)
+        built = await service.get("titanic", top_notebooks=1, max_tokens=6000)
+        code = (
+            "import sys\n"
+            "from kaggle_mcp.context.store import ContextStore\n"
+            "from kaggle_mcp.context.encode import encode_context\n"
+            "s = ContextStore(sys.argv[1])\n"
+            "data = {'competition': {'slug': 'titanic', 'title': 'rebuilt elsewhere'}, 'stats': {}}\n"
+            "s.start_job(sys.argv[2], 'titanic', {})\n"
+            "s.complete_job(sys.argv[2], 'rebuilt elsewhere', encode_context(data), data)\n"
+        )
+        subprocess.run([sys.executable, "-c", code, str(store.path), built.key], check=True, timeout=30)
+        remembered = await service.get("titanic", top_notebooks=1, max_tokens=6000)
+        assert remembered.cached and remembered.toon == built.toon  # served from memory, the store unread
+        await anyio.sleep(0.6)
+        reread = await service.get("titanic", top_notebooks=1, max_tokens=6000)
+        assert reread.cached and reread.data["competition"]["title"] == "rebuilt elsewhere"
+        refreshed = await service.get("titanic", top_notebooks=1, max_tokens=6000, refresh=True)
+        assert not refreshed.cached and refreshed.data["competition"]["title"] != "rebuilt elsewhere"
+        again = await service.get("titanic", top_notebooks=1, max_tokens=6000)
+        assert again.cached and again.toon == refreshed.toon
