@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, field
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -30,13 +31,22 @@ from .models.kernels import (
     ApiSaveKernelResponse,
 )
 from .paging import follow_pages
-from .paths import safe_join, safe_relative, unsafe_summary
+from .paths import safe_join, safe_relative
 from .transfer import DownloadResult, Progress
 
 if TYPE_CHECKING:
     from .client import KaggleClient
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class OutputDownload:
+    """The files a run's output download wrote (log last), and the names it skipped as unsafe, with why."""
+
+    files: list[DownloadResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
 
 SERVICE = "kernels.KernelsApiService"
 
@@ -164,12 +174,12 @@ class KernelService:
         pattern: str | None = None,
         progress: Progress | None = None,
         force: bool = False,
-    ) -> list[DownloadResult]:
+    ) -> OutputDownload:
         """Every output file of the latest run (those whose name matches ``pattern``, a regex) into
         ``dest_dir/<fileName>``, plus the run's log as ``dest_dir/<slug>.log`` (as the CLI does).
 
-        All names are checked before the first byte is written, so one hostile ``fileName`` fails
-        the whole call instead of leaving a half-downloaded output behind.
+        All names are checked before the first byte is written; a ``fileName`` that would land outside
+        ``dest_dir`` is skipped, never fetched, and named in ``skipped``.
         """
         matcher = re.compile(pattern) if pattern else None
         files: list[tuple[PurePosixPath, str]] = []
@@ -194,8 +204,6 @@ class KernelService:
             if not token or token in seen:
                 break
             seen.add(token)
-        if refused:
-            raise UnsafePath(f"refusing the output of {owner}/{slug}, nothing downloaded: {unsafe_summary(refused)}")
         results: list[DownloadResult] = []
         for relative, url in files:
             subdir = relative.parent if relative.parent != PurePosixPath(".") else ""
@@ -209,4 +217,4 @@ class KernelService:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(log_text, encoding="utf-8")
             results.append(DownloadResult(target, target.stat().st_size))
-        return results
+        return OutputDownload(results, refused)

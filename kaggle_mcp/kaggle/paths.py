@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BadArchive, UnsafePath
@@ -19,11 +20,11 @@ from .errors import BadArchive, UnsafePath
 def safe_relative(name: str) -> PurePosixPath:
     """A relative POSIX path with no ``..``, no absolute root, no drive letter, no NUL; else UnsafePath."""
     if not name or "\x00" in name:
-        raise UnsafePath(f"refusing empty or NUL-containing file name {name!r}")
+        raise UnsafePath(f"refusing file name {name!r}: it is empty or contains NUL")
     normalized = name.replace("\\", "/")
     path = PurePosixPath(normalized)
     if path.is_absolute() or normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
-        raise UnsafePath(f"refusing absolute file name {name!r}")
+        raise UnsafePath(f"refusing file name {name!r}: it is an absolute path")
     parts = [part for part in path.parts if part not in ("", ".")]
     if any(part == ".." for part in parts):
         raise UnsafePath(f"refusing file name {name!r}: it climbs out of the destination with '..'")
@@ -49,11 +50,21 @@ def safe_join(dest_dir: Path, name: str | PurePosixPath) -> Path:
     return target
 
 
-def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> list[Path]:
-    """Extract every member into dest_dir; refuse the whole archive if any member would escape it.
+@dataclass
+class Extracted:
+    """What an extraction wrote, and every member it skipped with the reason (for the answer to name)."""
 
-    All names are checked before anything is written, so a hostile archive leaves no partial
-    extraction behind. Symlink members are refused too: a link could point a later member outside.
+    files: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> Extracted:
+    """Extract every safe member into dest_dir and skip, naming them, those that would escape it.
+
+    All names are checked before anything is written. Symlink members are skipped too (a link could point
+    a later member outside), so a skipped member never changes where a kept one lands. Each file is
+    written to ``<name>.part`` and renamed, so an interrupted extraction leaves no half file under a final
+    name. An archive that cannot be read at all is a BadArchive.
     """
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
@@ -62,21 +73,17 @@ def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> list[Path]:
         members = archive.infolist()
     except (zipfile.BadZipFile, UnicodeDecodeError, EOFError, OSError) as exc:
         raise BadArchive(f"cannot read archive {Path(zip_path).name}: {exc}") from None
+    out = Extracted()
     with archive:
         plan: list[tuple[zipfile.ZipInfo, Path]] = []
-        refused: list[str] = []
         for info in members:
             if stat.S_ISLNK(info.external_attr >> 16):
-                refused.append(f"{info.filename!r} is a symlink")
+                out.skipped.append(f"{info.filename!r}: it is a symlink")
                 continue
             try:
                 plan.append((info, safe_join(dest, info.filename)))
             except UnsafePath as exc:
-                refused.append(str(exc).removeprefix("refusing file name "))
-        if refused:
-            raise UnsafePath(f"refusing archive {Path(zip_path).name}, nothing extracted: "
-                             f"{unsafe_summary(refused)}")
-        written: list[Path] = []
+                out.skipped.append(str(exc).removeprefix("refusing file name "))
         for info, target in plan:
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
@@ -86,5 +93,5 @@ def safe_unzip(zip_path: Path | str, dest_dir: Path | str) -> list[Path]:
             with archive.open(info) as source, open(temporary, "wb") as sink:
                 shutil.copyfileobj(source, sink, length=1 << 20)
             os.replace(temporary, target)
-            written.append(target)
-    return written
+            out.files.append(target)
+    return out

@@ -60,6 +60,7 @@ class Downloaded(BaseModel):
     directory: str
     files: list[dict]
     skipped_up_to_date: bool = False
+    skipped_unsafe: list[str] = []
 
 
 class LeaderRow(BaseModel):
@@ -166,11 +167,12 @@ async def download_competition_data(
     st = state(ctx)
     slug = refs.competition_slug(competition)
     dest = st.workspace.dir("competitions", slug)
-    files, skipped = await download_competition(await client(ctx), slug, file, dest, unzip, force,
-                                                byte_progress(ctx, f"Downloading {file or slug}"))
-    note = " (already up to date; pass force=true to download again)" if skipped else ""
-    text, rows = saved_files(st, files, f"Saved in the workspace{note}:")
-    return result(text, Downloaded(directory=st.workspace.relative(dest), files=rows, skipped_up_to_date=skipped))
+    files, up_to_date, unsafe = await download_competition(await client(ctx), slug, file, dest, unzip, force,
+                                                           byte_progress(ctx, f"Downloading {file or slug}"))
+    note = " (already up to date; pass force=true to download again)" if up_to_date else ""
+    text, rows = saved_files(st, files, f"Saved in the workspace{note}:", unsafe)
+    return result(text, Downloaded(directory=st.workspace.relative(dest), files=rows, skipped_up_to_date=up_to_date,
+                                   skipped_unsafe=unsafe))
 
 
 async def get_leaderboard(

@@ -45,6 +45,7 @@ class DatasetDownload(BaseModel):
     dataset: str
     directory: str
     files: list[dict]
+    skipped_unsafe: list[str] = []
 
 
 class Published(BaseModel):
@@ -114,10 +115,11 @@ async def download_dataset(
     ref = refs.dataset_ref(dataset)
     owner, slug = refs.require_owner(ref, "dataset")
     dest = st.workspace.dir("datasets", owner, slug)
-    paths = await fetch(await client(ctx), owner, slug, ref.version, file, dest, unzip,
-                        byte_progress(ctx, f"Downloading {file or slug}"))
-    text, rows = saved_files(st, paths, "Saved in the workspace:")
-    return result(text, DatasetDownload(dataset=f"{owner}/{slug}", directory=st.workspace.relative(dest), files=rows))
+    paths, unsafe = await fetch(await client(ctx), owner, slug, ref.version, file, dest, unzip,
+                                byte_progress(ctx, f"Downloading {file or slug}"))
+    text, rows = saved_files(st, paths, "Saved in the workspace:", unsafe)
+    return result(text, DatasetDownload(dataset=f"{owner}/{slug}", directory=st.workspace.relative(dest), files=rows,
+                                        skipped_unsafe=unsafe))
 
 
 def _files(ctx: Context, paths: list[str]) -> list[Path]:

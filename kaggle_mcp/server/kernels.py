@@ -16,7 +16,7 @@ from kaggle_mcp.server import refs
 from kaggle_mcp.server.notebooks import NotebookArg, resolve_owner
 from kaggle_mcp.server.render import FENCE_NOTE, fence, fit_rows, result, toon
 from kaggle_mcp.textsafe import scrub
-from kaggle_mcp.server.tooling import add_tool, byte_progress, client, get, human_bytes, state
+from kaggle_mcp.server.tooling import add_tool, byte_progress, client, get, human_bytes, skipped_note, state
 
 NEVER_RAN = ("Kaggle has no run for {ref} (404). Either the notebook does not exist, or it was saved but never "
              "run: push it with push_notebook (every push starts a run) and check again in a few seconds. "
@@ -44,6 +44,7 @@ class Output(BaseModel):
     total_files: int = 0
     log_file: str | None = None
     log_tail: str = ""
+    skipped_unsafe: list[str] = []
 
 
 async def push_notebook(
@@ -141,17 +142,18 @@ async def get_notebook_output(
     owner, slug = await resolve_owner(kc, refs.notebook_ref(notebook))
     dest = st.workspace.dir("notebooks", owner, slug, "output")
     try:
-        files = await kc.kernels.download_output(owner, slug, dest, pattern=pattern,
-                                                 progress=byte_progress(ctx, f"Downloading output of {slug}"))
+        download = await kc.kernels.download_output(owner, slug, dest, pattern=pattern,
+                                                    progress=byte_progress(ctx, f"Downloading output of {slug}"))
     except NotFound as exc:
         raise ToolError(NEVER_RAN.format(ref=f"{owner}/{slug}")) from exc
     log_path, log_text = _decode_saved_log(dest / f"{slug}.log")
-    paths = [Path(f.path) for f in files if Path(f.path) != log_path and Path(f.path).exists()]
+    paths = [Path(f.path) for f in download.files if Path(f.path) != log_path and Path(f.path).exists()]
     rows = [{"file": st.workspace.relative(p), "size": human_bytes(p.stat().st_size)} for p in paths]
     shown = rows[:fit_rows(rows, st.max_tokens // 4, lambda rs: toon({"files": rs}))]
     tail = ks.tail_within(ks.tail(log_text, log_lines), st.max_tokens // 2)
     out = Output(ref=f"{owner}/{slug}", directory=st.workspace.relative(dest), files=shown, total_files=len(rows),
-                 log_file=st.workspace.relative(log_path) if log_path else None, log_tail=tail)
+                 log_file=st.workspace.relative(log_path) if log_path else None, log_tail=tail,
+                 skipped_unsafe=download.skipped)
     return result(_output_text(out, log_lines), out)
 
 
@@ -166,6 +168,8 @@ def _decode_saved_log(path: Path) -> tuple[Path | None, str]:
 
 def _output_text(out: Output, log_lines: int) -> str:
     parts = [toon({"files": out.files}) if out.files else f"{out.ref} produced no output files."]
+    if out.skipped_unsafe:
+        parts.append(skipped_note(out.skipped_unsafe).lstrip("\n"))
     if out.total_files > len(out.files):
         parts.append(f"{out.total_files - len(out.files)} more files are in {out.directory} (not listed, to save tokens); "
                      "pass pattern=... to fetch only the files you need.")

@@ -90,8 +90,9 @@ def get(obj: Any, *names: str, default: Any = None) -> Any:
     return default
 
 
-def saved_files(st: AppState, paths: list, header: str) -> tuple[str, list[dict]]:
-    """A capped TOON listing of files written to the workspace (an unzipped archive can hold thousands)."""
+def saved_files(st: AppState, paths: list, header: str, unsafe: list[str] | None = None) -> tuple[str, list[dict]]:
+    """A capped TOON listing of files written to the workspace (an unzipped archive can hold thousands),
+    followed by the `unsafe` names that were skipped, so the agent knows what it is missing."""
     from kaggle_mcp.server.render import fit_rows, toon
 
     rows = [{"file": st.workspace.relative(p), "size": human_bytes(p.stat().st_size)} for p in paths if p.exists()]
@@ -99,4 +100,14 @@ def saved_files(st: AppState, paths: list, header: str) -> tuple[str, list[dict]
     text = f"{header}\n" + toon({"files": shown})
     if len(shown) < len(rows):
         text += f"\n{len(rows) - len(shown)} more files were saved beside these (not listed, to save tokens)."
-    return text, shown
+    return text + skipped_note(unsafe), shown
+
+
+def skipped_note(unsafe: list[str] | None) -> str:
+    """The line that names what a download skipped because its name would land outside the workspace."""
+    if not unsafe:
+        return ""
+    from kaggle_mcp.kaggle.paths import unsafe_summary
+
+    return (f"\nSkipped, to keep every file inside the workspace: {unsafe_summary(unsafe)}. "
+            "Those files are not available through this server.")

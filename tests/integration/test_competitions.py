@@ -85,7 +85,8 @@ async def test_download_one_file_and_all_files(client, tmp_path):
         from kaggle_mcp.kaggle.transfer import safe_unzip
 
         extracted = safe_unzip(everything.path, tmp_path / "all")
-        assert {"train.csv", "test.csv", "gender_submission.csv"} <= {p.name for p in extracted}
+        assert {"train.csv", "test.csv", "gender_submission.csv"} <= {p.name for p in extracted.files}
+        assert extracted.skipped == []
 
 
 async def test_read_head_uses_range_not_the_whole_file(client):

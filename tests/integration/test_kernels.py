@@ -45,15 +45,16 @@ async def test_seeded_kernel_status_output_files_and_download(client, tmp_path):
         assert out.files and all(f.url and f.file_name for f in out.files) and out.log
         files = await kc.kernels.list_kernel_files("sandbox-user", "aimo-sandbox-starter")
         assert files.files and files.files[0].name
-        results = await kc.kernels.download_output("sandbox-user", "aimo-sandbox-starter", tmp_path)
-        names = {r.path.name for r in results}
+        download = await kc.kernels.download_output("sandbox-user", "aimo-sandbox-starter", tmp_path)
+        assert download.skipped == []
+        names = {r.path.name for r in download.files}
         assert {f.file_name.rsplit("/", 1)[-1] for f in out.files} <= names and "aimo-sandbox-starter.log" in names
         output_gets = [s for s in kc.recorder.sent if s.method == "GET"]
         assert output_gets  # fetched over HTTP, and with the pattern filter only matching files:
         only_csv = await kc.kernels.download_output(
             "sandbox-user", "aimo-sandbox-starter", tmp_path / "f", pattern=r"\.csv$"
         )
-        assert all(r.path.suffix in (".csv", ".log") for r in only_csv)
+        assert all(r.path.suffix in (".csv", ".log") for r in only_csv.files)
 
 
 async def test_accelerator_quota(client):

@@ -114,15 +114,18 @@ def _nothing_escaped(tmp_path):
     assert not outside
 
 
-async def test_hostile_kernel_output_names_are_refused(hostile_sandbox, tmp_path):
+async def test_hostile_kernel_output_names_are_skipped_and_named(hostile_sandbox, tmp_path):
     dest = tmp_path / "out"
     async with open_client(hostile_sandbox) as kc:
         out = await kc.kernels.list_kernel_session_output("mallory", "hostile-output")
         assert any(f.file_name.startswith("..") for f in out.files)
-        with pytest.raises(UnsafePath):
-            await kc.kernels.download_output("mallory", "hostile-output", dest)
-        assert not _gets(kc)  # refused before the first byte was fetched
-    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+        download = await kc.kernels.download_output("mallory", "hostile-output", dest)
+        assert len(_gets(kc)) == 1  # only ok.txt was fetched; the unsafe names never were
+    assert sorted(r.path.name for r in download.files) == ["hostile-output.log", "ok.txt"]
+    assert (dest / "ok.txt").read_text() == "written as ok.txt\n"
+    assert len(download.skipped) == 2 and any("../escaped.txt" in s for s in download.skipped)
+    assert any("/tmp/absolute.txt" in s for s in download.skipped)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["hostile-output.log", "ok.txt"]
     _nothing_escaped(tmp_path)
 
 
@@ -137,12 +140,12 @@ async def test_hostile_competition_file_names_and_zip_slip_are_refused(hostile_s
             with pytest.raises(UnsafePath):
                 await kc.competitions.download_data_file("hostile-files", name, tmp_path)
         archive = await kc.competitions.download_data_files("hostile-files", tmp_path)
-        with pytest.raises(UnsafePath):
-            safe_unzip(archive.path, tmp_path / "unzipped")
+        from_competition = safe_unzip(archive.path, tmp_path / "unzipped")
         dataset_zip = await kc.datasets.download_dataset("mallory", "zip-slip", tmp_path)
-        with pytest.raises(UnsafePath):
-            safe_unzip(dataset_zip.path, tmp_path / "unzipped")
-    assert not (tmp_path / "unzipped").exists() or not any((tmp_path / "unzipped").iterdir())
+        from_dataset = safe_unzip(dataset_zip.path, tmp_path / "unzipped-dataset")
+    for extracted, where in ((from_competition, "unzipped"), (from_dataset, "unzipped-dataset")):
+        assert [p.relative_to(tmp_path / where).as_posix() for p in extracted.files] == ["ok.csv"]
+        assert len(extracted.skipped) >= 3 and any("../escape.csv" in s for s in extracted.skipped)
     _nothing_escaped(tmp_path)
 
 
@@ -157,12 +160,12 @@ def test_safe_relative_and_join(tmp_path):
         safe_join(tmp_path, "link/evil.csv")
 
 
-def test_safe_unzip_refuses_escaping_members(tmp_path):
+def test_safe_unzip_skips_escaping_members(tmp_path):
     good = tmp_path / "good.zip"
     with zipfile.ZipFile(good, "w") as z:
         z.writestr("a.csv", "x\n1\n")
         z.writestr("sub/b.csv", "y\n2\n")
-    assert sorted(p.relative_to(tmp_path / "g").as_posix() for p in safe_unzip(good, tmp_path / "g")) == [
+    assert sorted(p.relative_to(tmp_path / "g").as_posix() for p in safe_unzip(good, tmp_path / "g").files) == [
         "a.csv",
         "sub/b.csv",
     ]
@@ -171,9 +174,8 @@ def test_safe_unzip_refuses_escaping_members(tmp_path):
         with zipfile.ZipFile(bad, "w") as z:
             z.writestr("ok.txt", "fine")
             z.writestr(evil, "pwned")
-        with pytest.raises(UnsafePath):
-            safe_unzip(bad, tmp_path / "b")
-        assert not (tmp_path / "b" / "ok.txt").exists()  # nothing written when one member is hostile
+        extracted = safe_unzip(bad, tmp_path / "b")
+        assert [p.name for p in extracted.files] == ["ok.txt"] and evil in extracted.skipped[0]
     assert not (tmp_path / "evil.txt").exists()
 
 

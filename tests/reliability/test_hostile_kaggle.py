@@ -77,6 +77,9 @@ async def test_escaping_names_stay_in_the_workspace_and_are_named(served, tmp_pa
                 # whatever was not written must be named, so the agent knows what it is missing
                 assert skipped and any(n in text for n in ("../", "/tmp/", "..\\")), f"{name}{args}: {text[:500]}"
     assert (workspace / "competitions/hostile-files/ok.csv").is_file()
+    # the safe members of hostile archives and outputs are still delivered, beside the named skips
+    assert (workspace / "datasets/mallory/zip-slip/ok.csv").is_file()
+    assert (workspace / "notebooks/mallory/hostile-output/output/ok.txt").read_text() == "written as ok.txt\n"
     assert [p for p in _escaped(tmp_path, workspace, before) if p not in existing] == []
     assert partial_files(workspace) == []
     assert problems == [], "\n".join(problems)

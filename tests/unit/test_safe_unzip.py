@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from kaggle_mcp.kaggle.errors import BadArchive, UnsafePath
+from kaggle_mcp.kaggle.errors import BadArchive
 from kaggle_mcp.kaggle.paths import safe_unzip
 
 
@@ -18,15 +18,30 @@ def _zip(path, names):
     return path
 
 
-def test_member_escaping_the_destination_refuses_the_whole_archive(tmp_path):
-    archive = _zip(tmp_path / "slip.zip", ["ok.csv", "../escape.csv", "/etc/cron.d/x", "a/../../up.txt"])
+def test_members_escaping_the_destination_are_skipped_and_named_the_rest_extracted(tmp_path):
+    archive = _zip(tmp_path / "slip.zip", ["ok.csv", "../escape.csv", "/etc/cron.d/x", "a/../../up.txt", "sub/fine.csv"])
     dest = tmp_path / "out"
-    with pytest.raises(UnsafePath) as info:
-        safe_unzip(archive, dest)
-    message = str(info.value)
-    assert "3 unsafe name(s)" in message and "nothing extracted" in message
-    assert all(name in message for name in ("../escape.csv", "/etc/cron.d/x", "a/../../up.txt"))
-    assert not (tmp_path / "escape.csv").exists() and list(dest.iterdir()) == []
+    extracted = safe_unzip(archive, dest)
+    assert sorted(p.relative_to(dest).as_posix() for p in extracted.files) == ["ok.csv", "sub/fine.csv"]
+    assert len(extracted.skipped) == 3
+    for name in ("../escape.csv", "/etc/cron.d/x", "a/../../up.txt"):
+        assert sum(name in reason for reason in extracted.skipped) == 1
+    assert not (tmp_path / "escape.csv").exists() and not (tmp_path / "up.txt").exists()
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()) == ["ok.csv", "sub/fine.csv"]
+
+
+def test_symlink_members_are_skipped_so_later_members_cannot_follow_them(tmp_path):
+    archive = tmp_path / "links.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        link = zipfile.ZipInfo("evil")
+        link.external_attr = (0o120777 << 16)  # a symlink member whose target is the parent directory
+        z.writestr(link, "..")
+        z.writestr("evil/through-the-link.txt", "x")
+    dest = tmp_path / "out"
+    extracted = safe_unzip(archive, dest)
+    assert any("'evil': it is a symlink" in reason for reason in extracted.skipped)
+    assert not (dest / "evil").is_symlink() and not (tmp_path / "through-the-link.txt").exists()
+    assert [p.relative_to(dest).as_posix() for p in extracted.files] == ["evil/through-the-link.txt"]
 
 
 def test_corrupt_archive_is_a_bad_archive_and_is_kept(tmp_path):
