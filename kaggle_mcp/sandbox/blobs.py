@@ -173,14 +173,15 @@ def _dos_time(dt: datetime) -> tuple[int, int]:
 def zip_blob(key: str, members: Sequence[tuple[str, Blob]], last_modified: datetime) -> ConcatBlob:
     """A STORED zip of ``members`` whose member bytes are streamed from their blobs.
 
-    Member names are written as given: the hostile world relies on that to serve zip-slip names.
+    Member names are written as given: the hostile world relies on that to serve zip-slip names, and a lone
+    surrogate goes out as the invalid UTF-8 it stands for (a real archive can hold such bytes).
     """
     parts: list[Blob] = []
     central: list[bytes] = []
     offset = 0
     dtime, ddate = _dos_time(last_modified)
     for name, blob in members:
-        raw = name.encode()
+        raw = name.encode("utf-8", "surrogatepass")
         crc = blob.crc32()
         local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 0, dtime, ddate, crc,
                             blob.size, blob.size, len(raw), 0) + raw

@@ -94,6 +94,7 @@ CONTENT_CALLS = [
     ("list_competition_files", {"competition": "hostile-content"}),
     ("download_competition_data", {"competition": "hostile-content", "file": "latin1.csv"}),
     ("download_competition_data", {"competition": "hostile-content", "file": "cut-multibyte.csv"}),
+    ("download_competition_data", {"competition": "hostile-content"}),  # its zip names a lone surrogate
     ("list_notebooks", {"competition": "hostile-content"}),
     ("download_dataset", {"dataset": "mallory/bad-archives", "file": "bad-names.zip"}),
     ("download_dataset", {"dataset": "mallory/bad-archives"}),
