@@ -128,8 +128,8 @@ def tools_listed(tools: list) -> str | None:
     return None if len(tools) >= 14 else f"tools/list returned {len(tools)} tools"
 
 
-async def sdk_worker(base: str, index: int, stop_at: float, limit: int, stats: Stats, mode: str) -> None:
-    client = stats.connections[index]
+async def drive(index: int, stop_at: float, limit: int, stats: Stats, call) -> None:
+    """One client's closed loop: the calls of `CALLS` in turn, each timed; `call` returns a failure or None."""
     i = index
     while time.monotonic() < stop_at and stats.calls < limit:
         name, args = CALLS[i % len(CALLS)]
@@ -137,14 +137,22 @@ async def sdk_worker(base: str, index: int, stop_at: float, limit: int, stats: S
         stats.calls += 1
         started = time.perf_counter()
         try:
-            if name == "tools/list":
-                failed = tools_listed((await client.list_tools()).tools)
-            else:
-                result = await client.call_tool(name, args)
-                failed = (result.content[0].text[:200] if result.content else "error") if result.is_error else None
+            failed = await call(name, args)
         except Exception as exc:  # counted, never fatal: the point is to measure them
             failed = f"{type(exc).__name__}: {exc}"[:200]
         stats.record(name, started, failed)
+
+
+async def sdk_worker(base: str, index: int, stop_at: float, limit: int, stats: Stats, mode: str) -> None:
+    client = stats.connections[index]
+
+    async def call(name: str, args: dict) -> str | None:
+        if name == "tools/list":
+            return tools_listed((await client.list_tools()).tools)
+        result = await client.call_tool(name, args)
+        return (result.content[0].text[:200] if result.content else "error") if result.is_error else None
+
+    await drive(index, stop_at, limit, stats, call)
 
 
 MODERN = "2026-07-28"
@@ -171,11 +179,8 @@ async def wire_worker(base: str, index: int, stop_at: float, limit: int, stats: 
                "mcp-protocol-version": MODERN}
     ids = itertools.count(1)
     http = stats.connections[index]
-    i = index
-    while time.monotonic() < stop_at and stats.calls < limit:
-        name, args = CALLS[i % len(CALLS)]
-        i += 1
-        stats.calls += 1
+
+    async def call(name: str, args: dict) -> str | None:
         request_id = next(ids)
         if name == "tools/list":
             method, params, routing = name, dict(META), {"mcp-method": name}
@@ -183,19 +188,15 @@ async def wire_worker(base: str, index: int, stop_at: float, limit: int, stats: 
             method, params = "tools/call", {"name": name, "arguments": args, **META}
             routing = {"mcp-method": method, "mcp-name": name}
         body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
-        started = time.perf_counter()
-        try:
-            answer = wire_answer(await http.post("/mcp", json=body, headers=headers | routing), request_id)
-            result = answer.get("result")
-            if result is None:
-                failed = f"JSON-RPC error {answer.get('error')}"[:200]
-            elif name == "tools/list":
-                failed = tools_listed(result.get("tools", []))
-            else:
-                failed = (result.get("content") or [{}])[0].get("text", "error")[:200] if result.get("isError") else None
-        except Exception as exc:  # counted, never fatal: the point is to measure them
-            failed = f"{type(exc).__name__}: {exc}"[:200]
-        stats.record(name, started, failed)
+        answer = wire_answer(await http.post("/mcp", json=body, headers=headers | routing), request_id)
+        result = answer.get("result")
+        if result is None:
+            return f"JSON-RPC error {answer.get('error')}"[:200]
+        if name == "tools/list":
+            return tools_listed(result.get("tools", []))
+        return (result.get("content") or [{}])[0].get("text", "error")[:200] if result.get("isError") else None
+
+    await drive(index, stop_at, limit, stats, call)
 
 
 WORKERS = {"wire": wire_worker, "sdk": sdk_worker}
