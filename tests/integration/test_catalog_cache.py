@@ -9,6 +9,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
+from kaggle_mcp.kaggle import ClientSettings
 from kaggle_mcp.kaggle.errors import NotFound, ServerError
 
 from .conftest import open_client
@@ -57,6 +58,8 @@ async def test_the_answer_expires_after_the_ttl(fresh_sandbox):
 
 
 async def test_zero_seconds_turns_the_cache_off_and_other_reads_are_never_cached(fresh_sandbox):
+    assert ClientSettings.from_env({"KAGGLE_MCP_LIST_CACHE_SECONDS": "0"}).list_cache_seconds == 0
+    assert ClientSettings.from_env({}).list_cache_seconds == 30
     async with open_client(fresh_sandbox, list_cache_seconds=0) as kc:
         for _ in range(3):
             await kc.competitions.list_data_files("titanic")

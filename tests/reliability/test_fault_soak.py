@@ -72,7 +72,8 @@ def check_downloads(workspace: Path, expected: dict[str, str]) -> None:
     assert leftovers == [], f"archives left after unzip: {leftovers}"
 
 
-async def test_read_tools_survive_faults_and_bytes_match(faulty_sandbox, make_server, workspace):
+async def test_read_tools_survive_faults_and_bytes_match(faulty_sandbox, make_server, workspace, monkeypatch):
+    monkeypatch.setenv("KAGGLE_MCP_LIST_CACHE_SECONDS", "0")  # every round's lists meet the faults afresh
     server = make_server(faulty_sandbox)
     expected = expected_files(faulty_sandbox.state)
     rounds, failures, started = 0, [], time.monotonic()
