@@ -29,7 +29,6 @@ import gc
 import itertools
 import json
 import os
-import socket
 import ssl
 import subprocess
 import sys
@@ -40,8 +39,9 @@ from pathlib import Path
 import anyio
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kaggle_mcp.sandbox.harness import cpu_seconds, http_server_process, rss_mb, sandbox_process, server_env  # noqa: E402
 
 CALLS = [
     ("get_competition_context", {"competition": "titanic", "top_notebooks": 3, "max_tokens": 8000}),
@@ -51,62 +51,6 @@ CALLS = [
     ("search_competitions", {"query": "titanic"}),
     ("tools/list", {}),
 ]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), to tell whether the server is the bottleneck."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"{url} did not come up: {log.read_text()[-2000:]}")
-        time.sleep(0.1)
-
-
-def start_sandbox(tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE")} | {"PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "kaggle_mcp", "sandbox", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(tmp / "sandbox.stderr", "wb"))
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, url + "/", tmp / "sandbox.stderr")
-    return proc, url
-
-
-def start_server(sandbox_url: str, tmp: Path) -> tuple[subprocess.Popen, str]:
-    from kaggle_mcp.sandbox import SANDBOX_TOKEN
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE")}
-    env |= {"PYTHONPATH": str(ROOT), "KAGGLE_API_ENDPOINT": sandbox_url, "KAGGLE_API_TOKEN": SANDBOX_TOKEN,
-            "KAGGLE_MCP_WORKSPACE": str(tmp / "workspace"), "KAGGLE_MCP_CACHE_DIR": str(tmp / "cache")}
-    proc = subprocess.Popen([sys.executable, "-m", "kaggle_mcp", "serve", "--transport", "http", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "server.stderr", "wb"))
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{base}/health", tmp / "server.stderr")
-    return proc, base
 
 
 class Stats:
@@ -284,25 +228,21 @@ def main() -> int:
     gc.set_threshold(10_000, 10, 10)
 
     runs: list[tuple[dict, Stats]] = []
-    with tempfile.TemporaryDirectory() as tmp_dir:
+    with tempfile.TemporaryDirectory() as tmp_dir, contextlib.ExitStack() as stack:
         tmp = Path(tmp_dir)
-        sandbox, sandbox_url = start_sandbox(tmp)
-        proc, base = start_server(sandbox_url, tmp)
+        sandbox_url, sandbox = stack.enter_context(sandbox_process(os.environ, tmp / "sandbox.stderr"))
+        env = server_env(os.environ, sandbox_url, tmp / "workspace", tmp / "cache")
+        base, proc = stack.enter_context(http_server_process(env, tmp / "server.stderr"))
         load_before = os.getloadavg()[0]
-        try:
-            warm_up(generators[0], args, base)
-            rss_start, rss_calls = rss_mb(proc.pid), 0
-            for generator in generators:
-                if generator != generators[0]:
-                    rss_calls += warm_up(generator, args, base)
-                runs.append(load_run(generator, args, base, proc, sandbox))
-            rest = max(0, args.calls - sum(f["calls"] for f, _ in runs))
-            more, _ = anyio.run(phase, WORKERS[generators[0]], base, args.clients, args.max_seconds, rest, args.mode)
-            rss_end = rss_mb(proc.pid)
-        finally:
-            for p in (proc, sandbox):
-                p.terminate()
-                p.wait(10)
+        warm_up(generators[0], args, base)
+        rss_start, rss_calls = rss_mb(proc.pid), 0
+        for generator in generators:
+            if generator != generators[0]:
+                rss_calls += warm_up(generator, args, base)
+            runs.append(load_run(generator, args, base, proc, sandbox))
+        rest = max(0, args.calls - sum(f["calls"] for f, _ in runs))
+        more, _ = anyio.run(phase, WORKERS[generators[0]], base, args.clients, args.max_seconds, rest, args.mode)
+        rss_end = rss_mb(proc.pid)
     rss = {"rss_calls": rss_calls + sum(f["calls"] for f, _ in runs) + more.calls, "rss_start_mb": round(rss_start, 1),
            "rss_end_mb": round(rss_end, 1), "rss_growth_mb": round(rss_end - rss_start, 1),
            "rss_phase_errors": len(more.errors)}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from hostile_world import http_server_process, server_env
+from kaggle_mcp.sandbox.harness import http_server_process, server_env
 from mcp import Client
 from reliability_helpers import partial_files, text_of
 

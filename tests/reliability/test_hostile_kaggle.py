@@ -15,7 +15,9 @@ import os
 from pathlib import Path
 
 import pytest
-from hostile_world import hostile_sandbox, http_server_process, peak_rss_mb, server_env
+from hostile_world import hostile_sandbox
+
+from kaggle_mcp.sandbox.harness import http_server_process, peak_rss_mb, server_env
 from mcp import Client
 from reliability_helpers import actionable_problem, partial_files, text_of, tree
 

@@ -8,7 +8,9 @@ import zipfile
 
 import httpx
 import pytest
-from hostile_world import hostile_sandbox, rss_mb
+from hostile_world import hostile_sandbox
+
+from kaggle_mcp.sandbox.harness import rss_mb
 
 from kaggle_mcp.sandbox import SANDBOX_TOKEN
 

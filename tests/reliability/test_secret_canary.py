@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from mcp import Client
-from hostile_world import http_server_process
+from kaggle_mcp.sandbox.harness import http_server_process
 from reliability_helpers import answer_blob, every_tool_call, file_text_blobs
 
 from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
