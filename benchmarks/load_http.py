@@ -28,6 +28,7 @@ import contextlib
 import gc
 import itertools
 import json
+import multiprocessing
 import os
 import ssl
 import subprocess
@@ -60,6 +61,7 @@ class Stats:
         self.errors: list[str] = []
         self.calls = 0
         self.connections: list = []  # one httpx.AsyncClient (wire) or mcp.Client (sdk) per client
+        self.cpu = 0.0  # the generator's CPU seconds over the timed window
 
     def record(self, name: str, started: float, failed: str | None) -> None:
         self.latencies.append(time.perf_counter() - started)
@@ -146,7 +148,10 @@ async def wire_worker(base: str, index: int, stop_at: float, limit: int, stats: 
 WORKERS = {"wire": wire_worker, "sdk": sdk_worker}
 
 
-async def phase(worker, base: str, clients: int, seconds: float, limit: int, mode: str) -> tuple[Stats, float]:
+async def phase(worker, base: str, clients: int, seconds: float, limit: int, mode: str, first: int = 0,
+                start_at: float | None = None) -> tuple[Stats, float]:
+    """`clients` clients (numbered from `first`, which picks where each starts in `CALLS`) for `seconds`
+    or `limit` calls; the clock starts once all are connected, or at the wall-clock time `start_at`."""
     from mcp import Client
 
     stats = Stats()
@@ -158,11 +163,45 @@ async def phase(worker, base: str, clients: int, seconds: float, limit: int, mod
             client = (httpx.AsyncClient(base_url=base, timeout=60, verify=tls, limits=httpx.Limits(max_connections=1))
                       if worker is wire_worker else Client(f"{base}/mcp", mode=mode))
             stats.connections.append(await stack.enter_async_context(client))
-        started = time.monotonic()
+        if start_at is not None:
+            await anyio.sleep(max(0.0, start_at - time.time()))
+        started, cpu = time.monotonic(), time.process_time()
         async with anyio.create_task_group() as tg:
             for i in range(clients):
-                tg.start_soon(worker, base, i, started + seconds, limit, stats, mode)
+                tg.start_soon(worker, base, first + i, started + seconds, limit, stats, mode)
+        stats.cpu = time.process_time() - cpu
         return stats, time.monotonic() - started
+
+
+def child_phase(generator: str, base: str, clients: int, first: int, start_at: float, seconds: float,
+                mode: str) -> tuple[dict, list, list, int, float, float]:
+    """One load-generator process's share of a run (its figures as plain values, to cross the pipe)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    stats, elapsed = anyio.run(phase, WORKERS[generator], base, clients, seconds, 10**9, mode, first, start_at)
+    return stats.by_call, stats.latencies, stats.errors, stats.calls, stats.cpu, elapsed
+
+
+def multi_process_phase(generator: str, base: str, clients: int, seconds: float, mode: str,
+                        processes: int) -> tuple[Stats, float]:
+    """The clients split over `processes` generator processes that start together; their figures merged."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
+    start_at = time.time() + 10  # time to spawn and connect every client first
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(child_phase, generator, base, share, sum(shares[:n]), start_at, seconds, mode)
+                   for n, share in enumerate(shares)]
+        parts = [f.result() for f in futures]
+    merged = Stats()
+    for by_call, latencies, errors, calls, cpu, _ in parts:
+        for name, values in by_call.items():
+            merged.by_call.setdefault(name, []).extend(values)
+        merged.latencies += latencies
+        merged.errors += errors
+        merged.calls += calls
+        merged.cpu += cpu
+    return merged, max(part[-1] for part in parts)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -181,10 +220,13 @@ def warm_up(generator: str, args: argparse.Namespace, base: str) -> int:
 def load_run(generator: str, args: argparse.Namespace, base: str, server: subprocess.Popen,
              sandbox: subprocess.Popen) -> tuple[dict, Stats]:
     """Warm up, then `--clients` clients for `--seconds`: latency, errors and who used the CPU."""
-    worker = WORKERS[generator]
-    cpu_start, own_start, sb_start = cpu_seconds(server.pid), time.process_time(), cpu_seconds(sandbox.pid)
-    load, elapsed = anyio.run(phase, worker, base, args.clients, args.seconds, 10**9, args.mode)
-    server_cpu, client_cpu = cpu_seconds(server.pid) - cpu_start, time.process_time() - own_start
+    processes = args.sdk_processes if generator == "sdk" else 1
+    cpu_start, sb_start = cpu_seconds(server.pid), cpu_seconds(sandbox.pid)
+    if processes > 1:
+        load, elapsed = multi_process_phase(generator, base, args.clients, args.seconds, args.mode, processes)
+    else:
+        load, elapsed = anyio.run(phase, WORKERS[generator], base, args.clients, args.seconds, 10**9, args.mode)
+    server_cpu, client_cpu = cpu_seconds(server.pid) - cpu_start, load.cpu
     sandbox_cpu = cpu_seconds(sandbox.pid) - sb_start
     figures = {
         "generator": generator, "mode": MODERN if generator == "wire" else args.mode, "clients": args.clients,
@@ -220,6 +262,8 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=240, help="bound on the RSS phase")
     parser.add_argument("--generator", default="both", choices=["both", *WORKERS])
     parser.add_argument("--mode", default="auto", choices=["auto", "legacy"], help="the sdk generator's protocol era")
+    parser.add_argument("--sdk-processes", type=int, default=2,
+                        help="processes the sdk generator's clients are split over (one SDK event loop saturates a core)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     generators = list(WORKERS) if args.generator == "both" else [args.generator]
