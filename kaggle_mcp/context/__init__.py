@@ -21,8 +21,8 @@ Unauthorized, ...) propagate; ValueError means bad arguments.
 
 Modules: notebooks (cleaning + budgeted rendering, shared with read_notebook), tokens (estimator),
 tables (schemas from a Range read), ranking, budget (cut order), htmltext, builder (concurrent
-fetch), store (cache + jobs), service (keys, TTL, shared builds), rest (KaggleIngest-compatible
-routes), cli (`kaggle-agent-mcp context`).
+fetch), store (cache + jobs), service (keys, TTL, shared builds), cli (`kaggle-agent-mcp context`).
+The KaggleIngest-compatible REST routes over it live in `kaggle_mcp.web.rest`.
 """
 
 from .service import ContextResult, ContextService, parse_competition_ref

@@ -14,7 +14,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
+    parser: argparse.ArgumentParser = subparsers.add_parser(
         "context",
         help="print a competition's context (TOON) to stdout",
         description="Build (or read from the 24 h cache) the competition context an agent reads first: "

@@ -44,7 +44,7 @@ def rank_score(votes: int, last_run: datetime | None, now: datetime) -> float:
         if last_run.tzinfo is None:
             last_run = last_run.replace(tzinfo=timezone.utc)
         age_days = max(0.0, (now - last_run).total_seconds() / 86400.0)
-    return (max(votes, 0) + 1) * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return float((max(votes, 0) + 1) * 0.5 ** (age_days / HALF_LIFE_DAYS))
 
 
 def dominant_language(kernels: Sequence[Any]) -> str | None:

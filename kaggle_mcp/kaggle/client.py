@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -142,7 +142,7 @@ class KaggleClient:
         if self._sync_http is not None:
             self._sync_http.close()
 
-    def _client_options(self) -> dict:
+    def _client_options(self) -> dict[str, Any]:
         s = self.settings
         return {
             "timeout": httpx.Timeout(s.read_timeout, connect=s.connect_timeout, write=s.write_timeout),
@@ -260,7 +260,8 @@ class KaggleClient:
         every such answer (after it is sent, whatever its outcome), so an agent sees its own push or upload.
         """
         if catalog and self._catalog is not None:
-            return await self._catalog(service, method, request, response_type)
+            answer: M = await self._catalog(service, method, request, response_type)
+            return answer
         if retry != "unsent":
             return await self._send(service, method, request, response_type, retry)
         try:

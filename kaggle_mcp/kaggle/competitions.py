@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .models.competitions import (
     ApiCompetition,
@@ -88,7 +88,7 @@ class CompetitionService:
         )  # fmt: skip
         return await self.kc.call(SERVICE, "ListCompetitions", request, ApiListCompetitionsResponse, catalog=True)
 
-    def iter_competitions(self, *, max_pages: int | None = None, **filters) -> AsyncIterator[ApiCompetition]:
+    def iter_competitions(self, *, max_pages: int | None = None, **filters: Any) -> AsyncIterator[ApiCompetition]:
         async def fetch(token: str) -> ApiListCompetitionsResponse:
             return await self.list_competitions(**filters, page_token=token, page=None if token else 1)
 
@@ -174,7 +174,7 @@ class CompetitionService:
         return await self.kc.call(SERVICE, "ListSubmissions", request, ApiListSubmissionsResponse)
 
     def iter_submissions(
-        self, competition_name: str, max_pages: int | None = None, **filters
+        self, competition_name: str, max_pages: int | None = None, **filters: Any
     ) -> AsyncIterator[ApiSubmission]:
         async def fetch(token: str) -> ApiListSubmissionsResponse:
             return await self.list_submissions(competition_name, **filters, page_token=token, page=None if token else 1)

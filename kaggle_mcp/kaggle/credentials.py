@@ -25,7 +25,7 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn
 
 from .errors import CredentialsFileError
 
@@ -98,7 +98,7 @@ class Credentials:
 
     __str__ = __repr__
 
-    def __reduce__(self):  # pragma: no cover - pickling would copy the secret somewhere unexpected
+    def __reduce__(self) -> NoReturn:  # pragma: no cover - pickling would copy the secret somewhere unexpected
         raise TypeError("Credentials are not picklable")
 
 

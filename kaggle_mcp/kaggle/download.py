@@ -231,6 +231,6 @@ def _up_to_date(target: Path, total: int | None, modified: float | None) -> bool
 
 def _marker_matches(marker: Path, state: dict[str, object]) -> bool:
     try:
-        return json.loads(marker.read_text()) == state
+        return bool(json.loads(marker.read_text()) == state)
     except (OSError, ValueError):
         return False

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.context import ContextStore
-from kaggle_mcp.context.rest import job_tag, rest_routes
+from kaggle_mcp.web.rest import job_tag, rest_routes
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 
 pytestmark = pytest.mark.anyio

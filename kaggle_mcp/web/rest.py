@@ -25,12 +25,13 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .service import ContextService, context_key, job_params, parse_competition_ref
-from .store import ContextStore
+from kaggle_mcp.context.service import ContextService, context_key, job_params, parse_competition_ref
+from kaggle_mcp.context.store import ContextStore
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
 
@@ -69,7 +70,7 @@ def _iso(epoch: float | None) -> str | None:
 
 
 def _kaggle_error(exc: Exception) -> JSONResponse:
-    from ..kaggle.errors import Forbidden, KaggleError, NoCredentials, NotFound, Unauthorized
+    from kaggle_mcp.kaggle.errors import Forbidden, KaggleError, NoCredentials, NotFound, Unauthorized
 
     message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, NotFound):
@@ -134,15 +135,14 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
             async with request.form(max_files=1, max_fields=10, max_part_size=UPLOAD_MAX_BYTES) as form:
                 token_file = form.get("token_file")
                 fields = {k: form.get(k) for k in ("url", "top_n") if form.get(k) not in (None, "")}
-                raw = await token_file.read(TOKEN_FILE_MAX_BYTES + 1) if hasattr(token_file, "read") else None
+                raw = await token_file.read(TOKEN_FILE_MAX_BYTES + 1) if isinstance(token_file, UploadFile) else None
         except HTTPException as exc:  # malformed multipart
             return _detail(exc.status_code, exc.detail)
+        errors: ValidationError | None = None
         try:
             params = _ContextRequest.model_validate(fields)
         except ValidationError as exc:
             errors = exc
-        else:
-            errors = None
         if errors is not None or raw is None:
             detail = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in (errors.errors() if errors else [])]
             if raw is None:
@@ -158,7 +158,7 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
             slug = parse_competition_ref(params.url)
         except ValueError as exc:
             return _detail(400, str(exc))
-        from ..kaggle import Credentials
+        from kaggle_mcp.kaggle import Credentials
 
         username, secret = parsed
         credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")

@@ -50,9 +50,9 @@ async def health(_: Request) -> JSONResponse:
 def _rest_routes(server: Any, state_ref: dict[str, Any]) -> list[Route]:
     """The context engine's REST routes (sharing the tools' store); /health stays ours."""
     try:
-        from kaggle_mcp.context.rest import rest_routes
+        from kaggle_mcp.web.rest import rest_routes
     except ImportError:
-        log.info("context REST routes unavailable (kaggle_mcp.context.rest not importable)")
+        log.info("context REST routes unavailable (kaggle_mcp.web.rest not importable)")
         return []
 
     def make_client(credentials: Any) -> Any:
