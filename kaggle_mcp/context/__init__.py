@@ -25,7 +25,7 @@ fetch), store (cache + jobs), service (keys, TTL, shared builds), cli (`kaggle-a
 The KaggleIngest-compatible REST routes over it live in `kaggle_mcp.web.rest`.
 """
 
-from .service import ContextResult, ContextService, parse_competition_ref
+from .service import ContextResult, ContextService
 from .store import ContextStore, default_store_path
 
-__all__ = ["ContextResult", "ContextService", "ContextStore", "default_store_path", "parse_competition_ref"]
+__all__ = ["ContextResult", "ContextService", "ContextStore", "default_store_path"]

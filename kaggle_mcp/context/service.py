@@ -11,20 +11,19 @@ process (another MCP server window, the CLI) is waited for, up to two minutes, t
 
 from __future__ import annotations
 
-import re
 import time
 import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import anyio
 import anyio.to_thread
 
+from ..kaggle.refs import competition_slug
 from .builder import ProgressCallback, build_context
 from .store import ContextStore, building_elsewhere
 
-__all__ = ["ContextResult", "ContextService", "context_key", "parse_competition_ref"]
+__all__ = ["ContextResult", "ContextService", "context_key"]
 
 MAX_TOP_NOTEBOOKS = 20
 MIN_MAX_TOKENS = 1000
@@ -34,22 +33,6 @@ OTHER_PROCESS_WAIT_SECONDS = 120
 #: rebuild by another process shows within this time), and how many such contexts are kept
 RECHECK_SECONDS = 5.0
 RECENT_LIMIT = 32
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-
-
-def parse_competition_ref(ref: str) -> str:
-    """The competition slug from a slug or a Kaggle URL (`/competitions/<slug>/...`, `/c/<slug>`)."""
-    text = (ref or "").strip()
-    if "/" in text or "kaggle.com" in text:
-        parts = [p for p in urlsplit(text if "://" in text else "https://" + text).path.split("/") if p]
-        if len(parts) >= 2 and parts[0] in ("competitions", "c"):
-            text = parts[1]
-        else:
-            raise ValueError(f"not a Kaggle competition URL: {ref!r} (expected https://www.kaggle.com/competitions/<slug>)")
-    slug = text.lower()
-    if not _SLUG.match(slug):
-        raise ValueError(f"not a competition slug: {ref!r}")
-    return slug
 
 
 def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> str:
@@ -144,7 +127,7 @@ class ContextService:
 
         `job` tags a private build (one made with uploaded credentials): it becomes part of the key
         and of the row, so the REST API shows that row only to the holder of the job id."""
-        slug = parse_competition_ref(competition)
+        slug = competition_slug(competition)
         if not 0 <= top_notebooks <= MAX_TOP_NOTEBOOKS:
             raise ValueError(f"top_notebooks must be between 0 and {MAX_TOP_NOTEBOOKS}")
         if not MIN_MAX_TOKENS <= max_tokens <= MAX_MAX_TOKENS:

@@ -34,6 +34,15 @@ class BadRequest(KaggleError):
     """400 (or another 4xx we have no better class for): the request itself is wrong."""
 
 
+class InvalidReference(KaggleError, ValueError):
+    """A competition, notebook or dataset reference that cannot be parsed; nothing was sent. ``kind``
+    says which sort of thing was meant, so a caller can say where valid references are listed."""
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class NotFound(KaggleError):
     """404: the competition, kernel, dataset or file does not exist (or is private to someone else)."""
 

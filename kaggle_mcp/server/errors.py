@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from kaggle_mcp.workflows.errors import WorkflowError
+
 log = logging.getLogger("kaggle_mcp.server")
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -49,6 +51,8 @@ def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, A
     from kaggle_mcp.kaggle import errors as e
 
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, e.InvalidReference):
+        return f"{message} Find valid ones with {FINDERS.get(exc.kind, 'the search tools')}."
     if isinstance(exc, e.NoCredentials):
         return f"No Kaggle credentials found. {CONFIGURE}"
     if isinstance(exc, e.CredentialsFileError):
@@ -106,6 +110,8 @@ def guarded(tool: str, kind: str | None = None) -> Callable[[F], F]:
                 return await fn(*args, **kwargs)
             except ToolError:
                 raise
+            except WorkflowError as exc:
+                raise ToolError(str(exc)) from exc
             except RecursionError as exc:  # json nested 100 000 deep: hostile or corrupted content
                 raise ToolError(f"{tool} could not read Kaggle's answer: it is nested too deeply to parse, so the "
                                 "content is probably corrupted. Try another notebook or version, or check it on "

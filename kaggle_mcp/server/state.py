@@ -17,7 +17,7 @@ import anyio
 from kaggle_mcp.server.settings import ServerSettings
 
 if TYPE_CHECKING:
-    from kaggle_mcp.server.workspace import Workspace
+    from kaggle_mcp.workflows.workspace import Workspace
 
 log = logging.getLogger("kaggle_mcp.server")
 
@@ -45,7 +45,7 @@ class AppState:
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            from kaggle_mcp.server.workspace import Workspace
+            from kaggle_mcp.workflows.workspace import Workspace
 
             self._workspace = Workspace(self.settings.workspace_root())
         return self._workspace

@@ -30,7 +30,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kaggle_mcp.context.service import ContextService, context_key, job_params, parse_competition_ref
+from kaggle_mcp.context.service import ContextService, context_key, job_params
+from kaggle_mcp.kaggle.refs import competition_slug
 from kaggle_mcp.context.store import ContextStore
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
@@ -110,7 +111,7 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
         except ValidationError as exc:
             return _validation(exc)
         try:
-            slug = parse_competition_ref(params.url)
+            slug = competition_slug(params.url)
         except ValueError as exc:
             return _detail(400, str(exc))
         try:
@@ -155,7 +156,7 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
         if parsed is None:
             return _detail(400, "Invalid kaggle.json format")
         try:
-            slug = parse_competition_ref(params.url)
+            slug = competition_slug(params.url)
         except ValueError as exc:
             return _detail(400, str(exc))
         from kaggle_mcp.kaggle import Credentials
@@ -178,7 +179,7 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
 
     async def competition_status(request: Request) -> JSONResponse:
         try:
-            slug = parse_competition_ref(request.path_params["slug"])
+            slug = competition_slug(request.path_params["slug"])
         except ValueError as exc:
             return _detail(400, str(exc))
         job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)

@@ -11,7 +11,8 @@ import anyio
 import pytest
 
 from kaggle_mcp.context.encode import decode_context
-from kaggle_mcp.context import ContextService, ContextStore, parse_competition_ref
+from kaggle_mcp.context import ContextService, ContextStore
+from kaggle_mcp.kaggle.refs import competition_slug
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 from kaggle_mcp.kaggle.errors import NotFound, ServerError
 
@@ -228,14 +229,14 @@ async def test_argument_checks(sandbox, store):
         assert result.data["notebooks"] == [] and result.data["competition"]["slug"] == "titanic"
 
 
-def test_parse_competition_ref():
-    assert parse_competition_ref("titanic") == "titanic"
-    assert parse_competition_ref("https://www.kaggle.com/competitions/titanic") == "titanic"
-    assert parse_competition_ref("kaggle.com/c/house-prices-2019/data") == "house-prices-2019"
-    assert parse_competition_ref(" Titanic ") == "titanic"
+def test_competition_slug():
+    assert competition_slug("titanic") == "titanic"
+    assert competition_slug("https://www.kaggle.com/competitions/titanic") == "titanic"
+    assert competition_slug("kaggle.com/c/house-prices-2019/data") == "house-prices-2019"
+    assert competition_slug(" Titanic ") == "titanic"
     for bad in ("", "https://www.kaggle.com/datasets/a/b", "../etc", "a b", "https://example.com/x"):
         with pytest.raises(ValueError):
-            parse_competition_ref(bad)
+            competition_slug(bad)
 
 
 async def test_waits_for_a_build_running_in_another_process(fresh_sandbox, store):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mcp.server.mcpserver.exceptions import ToolError
+from .errors import WorkflowError
 
 
 class Workspace:
@@ -22,17 +22,15 @@ class Workspace:
         candidate = raw if raw.is_absolute() else self.root / raw
         resolved = candidate.resolve()
         if not resolved.is_relative_to(self.root):
-            raise ToolError(
-                f"Path '{path}' is outside the workspace root {self.root}; tools only read and write "
-                f"inside it. Copy the file into the workspace (or start the server with --workspace) "
-                "and pass a path relative to the root."
-            )
+            raise WorkflowError(
+                f"Path '{path}' is outside the workspace root {self.root}; tools only read and write inside it.",
+                "Copy the file into the workspace (or start the server with --workspace) and pass a path "
+                "relative to the root.")
         if must_exist and not resolved.exists():
-            raise ToolError(
-                f"'{path}' does not exist in the workspace ({self.root}). Paths are relative to the "
-                "workspace root; files downloaded by the tools live under competitions/, datasets/ "
-                "and notebooks/."
-            )
+            raise WorkflowError(
+                f"'{path}' does not exist in the workspace ({self.root}).",
+                "Paths are relative to the workspace root; files downloaded by the tools live under "
+                "competitions/, datasets/ and notebooks/.")
         return resolved
 
     def dir(self, *parts: str) -> Path:

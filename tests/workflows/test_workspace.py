@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mcp.server.mcpserver.exceptions import ToolError
 
-from kaggle_mcp.server.workspace import Workspace
+from kaggle_mcp.workflows.errors import WorkflowError
+from kaggle_mcp.workflows.workspace import Workspace
 
 
 def test_relative_paths_resolve_inside(tmp_path):
@@ -16,7 +16,7 @@ def test_relative_paths_resolve_inside(tmp_path):
 @pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "~/.ssh/id_rsa", "a/../../b"])
 def test_outside_is_refused(tmp_path, path):
     ws = Workspace(tmp_path / "ws")
-    with pytest.raises(ToolError, match="outside the workspace"):
+    with pytest.raises(WorkflowError, match="outside the workspace"):
         ws.resolve(path)
 
 
@@ -26,11 +26,11 @@ def test_symlink_escape_is_refused(tmp_path):
     (secret / "key").write_text("x")
     ws = Workspace(tmp_path / "ws")
     (ws.root / "link").symlink_to(secret)
-    with pytest.raises(ToolError, match="outside the workspace"):
+    with pytest.raises(WorkflowError, match="outside the workspace"):
         ws.resolve("link/key")
 
 
 def test_missing_file_is_explained(tmp_path):
     ws = Workspace(tmp_path / "ws")
-    with pytest.raises(ToolError, match="does not exist"):
+    with pytest.raises(WorkflowError, match="does not exist"):
         ws.resolve("nope.csv", must_exist=True)
