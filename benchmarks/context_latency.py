@@ -61,10 +61,11 @@ async def mcp_cache_hits(url: str, top: int, calls: int = 30) -> list[float]:
     from mcp import Client
 
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
-    from kaggle_mcp.server import ServerSettings, build_server
+    from kaggle_mcp.server import build_server
+    from kaggle_mcp.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = ServerSettings(workspace=Path(tmp), endpoint=url, token=SANDBOX_TOKEN, sandbox_fallback=False)
+        settings = Settings(workspace=Path(tmp), endpoint=url, token=SANDBOX_TOKEN)
         arguments = {"competition": COMPETITION, "top_notebooks": top}
         async with Client(build_server(settings)) as client:
             await client.call_tool("get_competition_context", arguments)  # the build

@@ -1,93 +1,106 @@
-"""`kaggle-agent-mcp`: serve MCP (stdio by default), run the demo, check the set-up, and the sandbox
-and context subcommands contributed by those parts.
+"""`kaggle-agent-mcp`: serve MCP (stdio by default), run the demo, check the set-up, print a context, and
+run the sandbox on its own.
 
-Only `demo`, `doctor` and `context` print to stdout; serving stdio keeps stdout for the protocol and
-logs to stderr. Heavy modules are imported inside the command that needs them, so plain
-`kaggle-agent-mcp` starts as fast as a bare MCPServer.
+Only `demo`, `doctor` and `context` print to stdout; serving stdio keeps stdout for the protocol and logs
+to stderr. The flags that shape the server (`--sandbox`, `--read-only`, `--workspace`, `--max-tokens`)
+are accepted before any command and after `serve`, and every command decides where requests go the same
+way (see `kaggle_mcp.deployment`). Heavy modules are imported inside the command that needs them, so
+plain `kaggle-agent-mcp` starts as fast as a bare MCPServer.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kaggle_mcp import __version__
 
-DELEGATED = {"sandbox": "kaggle_mcp.sandbox.cli", "context": "kaggle_mcp.context.cli"}
+if TYPE_CHECKING:
+    from kaggle_mcp.settings import Settings
 
 
-def _serve_flags(parser: Any, suppress: bool) -> None:
-    import argparse
+def _serve_flags(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a flag given before the command is not overwritten by the command's own default
+    parser.add_argument("--sandbox", action="store_true", default=argparse.SUPPRESS,
+                        help="run against the embedded Kaggle sandbox instead of kaggle.com")
+    parser.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                        help="register no tool that writes to Kaggle")
+    parser.add_argument("--workspace", type=Path, default=argparse.SUPPRESS,
+                        help="workspace root (default: KAGGLE_MCP_WORKSPACE or the user data dir)")
+    parser.add_argument("--max-tokens", type=int, default=argparse.SUPPRESS,
+                        help="cap of every answer, in tokens (default 20000)")
 
-    default = {"default": argparse.SUPPRESS} if suppress else {}
-    parser.add_argument("--sandbox", action="store_true", help="run against the embedded Kaggle sandbox", **default)
-    parser.add_argument("--read-only", action="store_true", help="register no tool that writes to Kaggle", **default)
-    parser.add_argument("--workspace", type=Path, help="workspace root (default: KAGGLE_MCP_WORKSPACE or the user data dir)", **default)
-    parser.add_argument("--max-tokens", type=int, help="cap of every answer, in tokens (default 20000)", **default)
 
-
-def build_parser(argv: list[str]) -> Any:
-    import argparse
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    from kaggle_mcp.commands.context import add_parser as add_context
+    from kaggle_mcp.sandbox.cli import add_parser as add_sandbox
 
     parser = argparse.ArgumentParser(prog="kaggle-agent-mcp", description="Kaggle for LLM agents over MCP. "
                                      "Without a command: serve MCP over stdio.")
     parser.add_argument("--version", action="version", version=f"kaggle-agent-mcp {__version__}")
-    _serve_flags(parser, suppress=True)
+    _serve_flags(parser)
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve MCP over stdio, SSE or streamable HTTP")
     serve.add_argument("--transport", choices=["stdio", "sse", "http"], default="stdio")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default loopback only)")
     serve.add_argument("--port", type=int, default=8000)
-    _serve_flags(serve, suppress=True)
+    _serve_flags(serve)
     demo = sub.add_parser("demo", help="run the main job on the sandbox through a real MCP session")
     demo.add_argument("--workspace", type=Path, help="keep the demo's files here (default: a temporary directory)")
     sub.add_parser("doctor", help="check credentials (source, never value) and connectivity")
-    wanted = argv[0] if argv else None
-    for name, module in DELEGATED.items():
-        if wanted in (name, "-h", "--help"):
-            try:
-                __import__(module, fromlist=["add_parser"]).add_parser(sub)
-                continue
-            except ImportError:
-                pass
-        sub.add_parser(name, help=f"{name} tools (see `kaggle-agent-mcp {name} --help`)", add_help=False)
+    add_context(sub)
+    add_sandbox(sub)
     return parser
+
+
+def settings_from(args: argparse.Namespace, *, sandbox_fallback: bool) -> Settings:
+    """The settings every command acts with: the environment, then the flags."""
+    from kaggle_mcp.settings import Settings
+
+    return Settings.from_env(sandbox=getattr(args, "sandbox", None) or None,
+                             read_only=getattr(args, "read_only", None) or None,
+                             workspace=getattr(args, "workspace", None),
+                             max_tokens=getattr(args, "max_tokens", None), sandbox_fallback=sandbox_fallback)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # MCP clients launch the bare command: skip argparse (a few ms of every cold start) when there is nothing to parse.
-    args = build_parser(argv).parse_args(argv) if argv else SimpleNamespace(command=None)
+    args = build_parser().parse_args(argv) if argv else argparse.Namespace(command=None)
     logging.basicConfig(level=os.environ.get("KAGGLE_MCP_LOG_LEVEL", "WARNING").upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     command = args.command or "serve"
     if command == "serve":
         return serve(args)
     if command == "demo":
-        from kaggle_mcp.server.demo import run_demo
+        from kaggle_mcp.commands.demo import run_demo
 
         return run_demo(args.workspace, print)
     if command == "doctor":
-        from kaggle_mcp.server.doctor import run_doctor
+        from kaggle_mcp.commands.doctor import run_doctor
 
-        return run_doctor(print)
-    return int(__import__(DELEGATED[command], fromlist=["run"]).run(args) or 0)
+        return run_doctor(settings_from(args, sandbox_fallback=True), print)
+    if command == "context":
+        from kaggle_mcp.commands.context import run as run_context
+
+        return run_context(args, settings_from(args, sandbox_fallback=True))
+    return int(args.handler(args) or 0)
 
 
-def serve(args: Any) -> int:
-    from kaggle_mcp.server import ServerSettings, build_server
-
-    settings = ServerSettings.from_env(
-        sandbox=getattr(args, "sandbox", None) or None, read_only=getattr(args, "read_only", None) or None,
-        workspace=getattr(args, "workspace", None), max_tokens=getattr(args, "max_tokens", None))
-    server = build_server(settings)
-    settle_garbage_collector()
+def serve(args: argparse.Namespace) -> int:
     transport = getattr(args, "transport", "stdio")
+    # Only a stdio server, which a newcomer starts first, may fall back to the sandbox: a server that
+    # others call must never answer their requests with the sandbox's made-up data.
+    settings = settings_from(args, sandbox_fallback=transport == "stdio")
     if transport == "stdio":
+        from kaggle_mcp.server import build_server
+
+        server = build_server(settings, lazy_tools=True)
+        settle_garbage_collector()
         server.run()
         return 0
     host, port = args.host, args.port
@@ -99,9 +112,11 @@ def serve(args: Any) -> int:
 
     from kaggle_mcp.web import build_app
 
+    app = build_app(settings, host=host, http_token=token)
+    settle_garbage_collector()
     print(f"kaggle-agent-mcp ({transport}): streamable HTTP at http://{host}:{port}/mcp, SSE at http://{host}:{port}/sse"
           f"{' (bearer token required)' if token else ''}", file=sys.stderr)
-    uvicorn.run(build_app(server, host=host, http_token=token), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 

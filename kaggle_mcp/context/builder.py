@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
@@ -30,6 +30,10 @@ from .htmltext import page_text
 from .notebooks import clean_notebook
 from .ranking import normalize_language, rank_kernels
 from .tables import HEAD_BYTES, is_tabular, sniff_table
+
+if TYPE_CHECKING:
+    from ..kaggle.client import KaggleClient
+    from ..kaggle.models.kernels import ApiKernelMetadata
 
 __all__ = ["ProgressCallback", "build_context"]
 
@@ -136,7 +140,7 @@ def _schema_candidates(files: list[dict[str, Any]]) -> list[str]:
 
 
 class _Build:
-    def __init__(self, client: Any, slug: str, top_notebooks: int, limiter: anyio.CapacityLimiter,
+    def __init__(self, client: KaggleClient, slug: str, top_notebooks: int, limiter: anyio.CapacityLimiter,
                  progress: ProgressCallback | None) -> None:
         self.kc = client
         self.slug = slug
@@ -242,7 +246,7 @@ class _Build:
 
     # -- second stage ----------------------------------------------------------------------------
 
-    async def notebook(self, index: int, meta: Any) -> None:
+    async def notebook(self, index: int, meta: ApiKernelMetadata) -> None:
         """One notebook; if Kaggle will not give it, the next-ranked spare takes its place."""
         while True:
             owner, _, slug = meta.ref.partition("/")
@@ -262,11 +266,10 @@ class _Build:
             cells = await anyio.to_thread.run_sync(clean_notebook, source, kind, language)
         else:
             cells = clean_notebook(source, kind, language)
-        score = getattr(meta, "score", None) or getattr(meta, "best_public_score", None)
         row = _compact({
             "ref": meta.ref, "title": meta.title, "author": meta.author, "votes": meta.total_votes,
             "language": normalize_language(language), "type": kind, "last_run": _iso(meta.last_run_time, True),
-            "score": score, "cells_total": len(cells),
+            "cells_total": len(cells),
         })  # fmt: skip
         self.notebooks[index] = NotebookDoc(row, cells)
 
@@ -285,7 +288,7 @@ class _Build:
 
 
 async def build_context(
-    client: Any,
+    client: KaggleClient,
     slug: str,
     *,
     top_notebooks: int,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Protocol, TypeVar
 
 __all__ = ["HALF_LIFE_DAYS", "dominant_language", "normalize_language", "rank_kernels", "rank_score"]
 
@@ -32,8 +32,20 @@ def normalize_language(language: str | None) -> str:
     return {"rmarkdown": "r", "ipython": "python", "py": "python"}.get(value, value or "unknown")
 
 
-def _votes(kernel: Any) -> int:
-    return int(getattr(kernel, "total_votes", 0) or 0)
+class Rankable(Protocol):
+    """What ranking reads of a notebook (ListKernels' `ApiKernelMetadata` has these)."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def total_votes(self) -> int: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def last_run_time(self) -> datetime | None: ...
+
+
+K = TypeVar("K", bound=Rankable)
 
 
 def rank_score(votes: int, last_run: datetime | None, now: datetime) -> float:
@@ -47,33 +59,32 @@ def rank_score(votes: int, last_run: datetime | None, now: datetime) -> float:
     return float((max(votes, 0) + 1) * 0.5 ** (age_days / HALF_LIFE_DAYS))
 
 
-def dominant_language(kernels: Sequence[Any]) -> str | None:
+def dominant_language(kernels: Sequence[Rankable]) -> str | None:
     """The language with the most votes among `kernels` (most notebooks breaks a tie)."""
     votes: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     for kernel in kernels:
-        language = normalize_language(getattr(kernel, "language", None))
-        votes[language] += _votes(kernel)
+        language = normalize_language(kernel.language)
+        votes[language] += kernel.total_votes
         counts[language] += 1
     if not counts:
         return None
     return max(counts, key=lambda lang: (votes[lang], counts[lang]))
 
 
-def rank_kernels(kernels: Sequence[Any], top_n: int, now: datetime | None = None) -> list[Any]:
+def rank_kernels(kernels: Sequence[K], top_n: int, now: datetime | None = None) -> list[K]:
     """The `top_n` kernels to read, dominant language first, each language by `rank_score`."""
     now = now or datetime.now(timezone.utc)
-    unique: dict[str, Any] = {}
+    unique: dict[str, K] = {}
     for kernel in kernels:
-        ref = getattr(kernel, "ref", None) or id(kernel)
-        unique.setdefault(str(ref), kernel)
+        unique.setdefault(kernel.ref or str(id(kernel)), kernel)
     candidates = list(unique.values())
     dominant = dominant_language(candidates)
     order = {id(k): i for i, k in enumerate(candidates)}
 
-    def key(kernel: Any) -> tuple[bool, float, int]:
-        score = rank_score(_votes(kernel), getattr(kernel, "last_run_time", None), now)
-        other = normalize_language(getattr(kernel, "language", None)) != dominant
+    def key(kernel: K) -> tuple[bool, float, int]:
+        score = rank_score(kernel.total_votes, kernel.last_run_time, now)
+        other = normalize_language(kernel.language) != dominant
         return (other, -score, order[id(kernel)])
 
     return sorted(candidates, key=key)[: max(0, top_n)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 import weakref
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
@@ -22,6 +22,9 @@ import anyio.to_thread
 from ..kaggle.refs import competition_slug
 from .builder import ProgressCallback, build_context
 from .store import ContextStore, building_elsewhere
+
+if TYPE_CHECKING:
+    from ..kaggle.client import KaggleClient
 
 __all__ = ["ContextResult", "ContextService", "context_key"]
 
@@ -81,7 +84,7 @@ def _error_text(exc: BaseException) -> str:
 class ContextService:
     """Builds contexts with one `KaggleClient` and caches them in one `ContextStore`."""
 
-    def __init__(self, client: Any, store: ContextStore, *, concurrency: int = 12) -> None:
+    def __init__(self, client: KaggleClient, store: ContextStore, *, concurrency: int = 12) -> None:
         self.client = client
         self.store = store
         self.concurrency = concurrency

@@ -58,13 +58,10 @@ CREATE INDEX IF NOT EXISTS contexts_by_competition ON contexts (competition, sta
 
 
 def default_store_path() -> Path:
-    """`$KAGGLE_MCP_CACHE_DIR/context.sqlite3`, else the platform's user cache directory."""
-    override = os.environ.get("KAGGLE_MCP_CACHE_DIR")
-    if override:
-        return Path(override).expanduser() / "context.sqlite3"
-    import platformdirs
+    """`context.sqlite3` in the cache directory (`KAGGLE_MCP_CACHE_DIR` or the user cache dir)."""
+    from ..locations import cache_dir
 
-    return Path(platformdirs.user_cache_dir("kaggle-agent-mcp")) / "context.sqlite3"
+    return cache_dir() / "context.sqlite3"
 
 
 @dataclass(frozen=True)

@@ -145,15 +145,14 @@ def add_hostile_content(world: World) -> None:
             SeedRun(log=log, files={"bad.txt": bad_output, "ok.txt": BytesBlob(b"fine\n", "text/plain", WHEN)}))
 
 
-def get_kernel_answer(kernel: Kernel):
-    """GetKernel's answer for a streamed hostile kernel (a Starlette response), or None for any other."""
+def get_kernel_answer(kernel: Kernel, metadata: dict):
+    """GetKernel's answer (a Starlette response) for a streamed hostile kernel, given its metadata as the
+    RPC module renders it, or None for any other kernel."""
     if kernel.ref not in STREAMED:
         return None
     from starlette.responses import Response, StreamingResponse
 
-    from kaggle_mcp.sandbox.rpc_kernels import api_metadata
-
-    meta = json.dumps(api_metadata(kernel))
+    meta = json.dumps(metadata)
     if kernel.ref == "mallory/raw-bytes":
         body = b'{"metadata": ' + meta.encode() + b', "blob": {"source": "\xff\xfe\xc3\x28 not utf-8", "language": "python"}}'
         return Response(body, media_type="application/json")

@@ -147,7 +147,7 @@ def get_kernel(ctx: Ctx, req: Req) -> dict | Response:
     if ctx.world.hostile:   # answers built to exhaust or confuse a client (hostile_content.py)
         from kaggle_mcp.sandbox.hostile_content import get_kernel_answer
 
-        answer = get_kernel_answer(k)
+        answer = get_kernel_answer(k, api_metadata(k))
         if answer is not None:
             return answer
     return {"metadata": api_metadata(k),

@@ -1,6 +1,5 @@
-"""The MCP adapter: tools, resources and a prompt over the Kaggle client and the context engine."""
+"""The MCP adapter: tools, resources and a prompt, each a thin caller of one workflow."""
 
 from kaggle_mcp.server.app import build_server
-from kaggle_mcp.server.settings import ServerSettings
 
-__all__ = ["ServerSettings", "build_server"]
+__all__ = ["build_server"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from mcp.server.mcpserver import MCPServer
 
 from kaggle_mcp import __version__
-from kaggle_mcp.server.settings import ServerSettings
+from kaggle_mcp.deployment import Deployment
+from kaggle_mcp.settings import Settings
 
 INSTRUCTIONS = """Kaggle for agents. Typical workflow for a competition:
 search_competitions -> get_competition_context (metric, data, rules, best notebooks) -> list_notebooks /
@@ -20,33 +22,32 @@ written only inside the workspace (paths are relative to it). Long answers end w
 whoami shows the account and credential source; on 401 run `kaggle-agent-mcp doctor`."""
 
 
-def build_server(settings: ServerSettings | None = None) -> MCPServer:
-    """The server named `kaggle`; `settings.read_only` leaves out every tool that writes to Kaggle."""
-    from kaggle_mcp.server import resources
-    from kaggle_mcp.server.lazy_tools import LazyToolManager
-    from kaggle_mcp.server.state import SharedState
+def build_server(settings: Settings | None = None, *, deployment: Deployment | None = None,
+                 lazy_tools: bool = False) -> MCPServer:
+    """The server named `kaggle`; `settings.read_only` leaves out every tool that writes to Kaggle.
 
-    settings = settings or ServerSettings.from_env()
-    shared = SharedState(settings)
+    `lazy_tools` (what a stdio process that clients start and stop often wants) lists tools from the
+    catalog saved by an earlier start and builds each tool module on its first call; otherwise every
+    tool is built here.
+    """
+    from kaggle_mcp.server import resources
+    from kaggle_mcp.server.tool_catalog import ToolCatalog, register_all
+
+    settings = settings or Settings.from_env()
+    shared = deployment or Deployment(settings)
 
     @asynccontextmanager
-    async def lifespan(server: MCPServer):
-        async with shared.use() as state:
-            yield state
+    async def lifespan(server: MCPServer) -> AsyncIterator[Deployment]:
+        async with shared.running() as running:
+            yield running
 
+    catalog = ToolCatalog(settings.read_only) if lazy_tools else None
     mcp = MCPServer("kaggle", title="Kaggle", instructions=INSTRUCTIONS, version=__version__,
-                    website_url="https://github.com/kaggle-agent-mcp/kaggle-agent-mcp", lifespan=lifespan)
-    tools = LazyToolManager(settings.read_only, lambda: register_tools(mcp, settings.read_only))
-    mcp._tool_manager = tools  # the SDK has no hook for this; see lazy_tools for why it matters
-    tools.start()
+                    website_url="https://github.com/kaggle-agent-mcp/kaggle-agent-mcp", lifespan=lifespan,
+                    middleware=[catalog] if catalog else None)
+    if catalog:
+        catalog.attach(mcp)
+    else:
+        register_all(mcp, settings.read_only)
     resources.register(mcp)
-    mcp.shared_state = shared  # web.py reaches the state for the REST routes
     return mcp
-
-
-def register_tools(mcp: MCPServer, read_only: bool) -> None:
-    """Every tool, in the order an agent meets them; the modules are imported only here."""
-    from kaggle_mcp.server import account, competitions, datasets, kernels, notebooks, submissions
-
-    for area in (competitions, submissions, notebooks, kernels, datasets, account):
-        area.register(mcp, read_only)

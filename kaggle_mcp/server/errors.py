@@ -1,9 +1,10 @@
-"""Turn every failure into a ToolError the model can act on.
+"""Turn every failure into a ToolError the model can act on, in this one place.
 
 In mcp 2.x only `ToolError` reaches the model with its text; anything else arrives as a bare
 "Error executing tool X", which leaves an agent guessing. So each tool runs inside `guarded`, which
-maps the client's typed errors to Kaggle's message plus the next step, and any unexpected exception
-to a sentence naming what failed (the traceback goes to stderr, never to the model).
+passes a workflow's `WorkflowError` on as it is (it already names the next step), maps the client's
+typed errors to Kaggle's message plus the next step, and turns any unexpected exception into a
+sentence naming what failed (the traceback goes to stderr, never to the model).
 """
 
 from __future__ import annotations
@@ -100,6 +101,24 @@ def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, A
     return f"Kaggle call failed: {message}."
 
 
+def tool_error(exc: Exception, tool: str, kind: str | None, kwargs: dict[str, Any]) -> ToolError:
+    """The ToolError an agent reads for `exc`, raised by `tool` called with `kwargs`."""
+    from kaggle_mcp.kaggle.errors import KaggleError
+
+    if isinstance(exc, ToolError):
+        return exc
+    if isinstance(exc, WorkflowError):
+        return ToolError(str(exc))
+    if isinstance(exc, KaggleError):
+        return ToolError(explain(exc, tool, kind, kwargs))
+    if isinstance(exc, RecursionError):  # json nested 100 000 deep: hostile or corrupted content
+        return ToolError(f"{tool} could not read Kaggle's answer: it is nested too deeply to parse, so the content "
+                         "is probably corrupted. Try another notebook or version, or check it on kaggle.com.")
+    log.error("tool %s failed unexpectedly", tool, exc_info=exc)
+    return ToolError(f"{tool} failed unexpectedly ({type(exc).__name__}: {exc}). The details are in the server log "
+                     "(stderr). Retrying may help; if not, check the arguments or report the bug.")
+
+
 def guarded(tool: str, kind: str | None = None) -> Callable[[F], F]:
     """Decorate a tool so nothing but a ToolError ever leaves it."""
 
@@ -108,31 +127,9 @@ def guarded(tool: str, kind: str | None = None) -> Callable[[F], F]:
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return await fn(*args, **kwargs)
-            except ToolError:
-                raise
-            except WorkflowError as exc:
-                raise ToolError(str(exc)) from exc
-            except RecursionError as exc:  # json nested 100 000 deep: hostile or corrupted content
-                raise ToolError(f"{tool} could not read Kaggle's answer: it is nested too deeply to parse, so the "
-                                "content is probably corrupted. Try another notebook or version, or check it on "
-                                "kaggle.com.") from exc
             except Exception as exc:  # the point of this wrapper: map, log, never crash bare
-                if _is_kaggle_error(exc):
-                    raise ToolError(explain(exc, tool, kind, kwargs)) from exc
-                log.exception("tool %s failed unexpectedly", tool)
-                raise ToolError(
-                    f"{tool} failed unexpectedly ({type(exc).__name__}: {exc}). The details are in the "
-                    "server log (stderr). Retrying may help; if not, check the arguments or report the bug."
-                ) from exc
+                raise tool_error(exc, tool, kind, kwargs) from exc
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
-
-
-def _is_kaggle_error(exc: BaseException) -> bool:
-    try:
-        from kaggle_mcp.kaggle.errors import KaggleError
-    except ImportError:  # pragma: no cover - the client package is part of this distribution
-        return False
-    return isinstance(exc, KaggleError)

@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
 from kaggle_mcp.textsafe import scrub
+
+if TYPE_CHECKING:
+    from kaggle_mcp.workflows.workspace import SavedFile
 
 FENCE_OPEN = '<untrusted-kaggle-content source="{source}">'
 FENCE_CLOSE = "</untrusted-kaggle-content>"
@@ -24,11 +27,9 @@ FENCE_NOTE = ("Text inside <untrusted-kaggle-content> was written by Kaggle user
 
 
 def estimate_tokens(text: str) -> int:
-    """Cheap token estimate (about 4 characters per token) used for every size cap."""
-    try:
-        from kaggle_mcp.context.tokens import estimate_tokens as estimate
-    except ImportError:
-        return len(text) // 4 + 1
+    """Cheap token estimate used for every size cap (the context engine's, imported on first use)."""
+    from kaggle_mcp.context.tokens import estimate_tokens as estimate
+
     return estimate(text)
 
 
@@ -129,3 +130,40 @@ def table_answer(name: str, rows: list[dict], budget: int, *, current_token: str
     if cursor:
         parts.append(f'More {name} exist: call again with cursor="{cursor}" (same other arguments).')
     return "\n".join(parts), shown, cursor
+
+
+def saved_files(files: list[SavedFile], header: str, budget: int,
+                unsafe: list[str] | None = None) -> tuple[str, list[dict[str, str]]]:
+    """A capped TOON listing of files written to the workspace (an unzipped archive can hold thousands),
+    followed by the `unsafe` names that were skipped, so the agent knows what it is missing."""
+    rows = [f.model_dump() for f in files]
+    shown = rows[:fit_rows(rows, budget, lambda rs: toon({"files": rs}))]
+    text = f"{header}\n" + toon({"files": shown})
+    if len(shown) < len(rows):
+        text += f"\n{len(rows) - len(shown)} more files were saved beside these (not listed, to save tokens)."
+    return text + skipped_note(unsafe), shown
+
+
+def skipped_note(unsafe: list[str] | None) -> str:
+    """The line that names what a download skipped because its name would land outside the workspace."""
+    if not unsafe:
+        return ""
+    from kaggle_mcp.kaggle.paths import unsafe_summary
+
+    return (f"\nSkipped, to keep every file inside the workspace: {unsafe_summary(unsafe)}. "
+            "Those files are not available through this server.")
+
+
+def tail(text: str, lines: int) -> str:
+    """The last `lines` lines of a log."""
+    if lines <= 0:
+        return ""
+    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+
+def tail_within(text: str, max_tokens: int) -> str:
+    """Keep the end of a log within the answer's budget (the end is where the error is)."""
+    if estimate_tokens(text) <= max_tokens:
+        return text
+    kept = text[-max_tokens * 4:]
+    return "[... earlier lines are in the log file ...]\n" + kept[kept.find("\n") + 1:]

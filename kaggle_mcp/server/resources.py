@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
 from kaggle_mcp.server.render import FENCE_NOTE, fence
+
+T = TypeVar("T")
 
 KICKOFF = """Work the Kaggle competition '{competition}' end to end with the kaggle tools:
 1. get_competition_context(competition="{competition}"): metric, data, rules, what the best notebooks do.
@@ -23,26 +28,25 @@ def register(mcp: MCPServer) -> None:
                   title="Competition context", mime_type="text/plain",
                   description="The budgeted TOON context of a competition (same as get_competition_context).")
     async def competition_context_resource(competition: str, ctx: Context) -> str:
-        from kaggle_mcp.server.contextual import competition_context
+        from kaggle_mcp.server.request import account
+        from kaggle_mcp.workflows.contexts import competition_context
 
-        state = ctx.request_context.lifespan_context
-        from kaggle_mcp.server.refs import competition_slug
-
-        text, _ = await _guard(competition_context(state, competition_slug(competition), 5, 12000, False),
-                               "competition", {"competition": competition})
-        return f"{FENCE_NOTE}\n{fence(text, f'competition {competition}')}"
+        built = await _guard(competition_context(await account(ctx), competition), "competition",
+                             {"competition": competition})
+        return f"{FENCE_NOTE}\n{fence(built.toon, f'competition {built.info.competition}')}"
 
     @mcp.resource("kaggle://notebooks/{owner}/{slug}", name="notebook", title="Notebook source",
                   mime_type="text/plain", description="A notebook or script as compact cells (outputs trimmed).")
     async def notebook_resource(owner: str, slug: str, ctx: Context) -> str:
-        from kaggle_mcp.server.notebook_text import fetch_parts
+        from kaggle_mcp.server.request import account, deployment
+        from kaggle_mcp.workflows.notebooks import read_notebook
 
-        state = ctx.request_context.lifespan_context
-        _, parts = await _guard(fetch_parts(await state.client(), owner, slug, None, state.max_tokens), "notebook",
-                                {"notebook": f"{owner}/{slug}"})
-        more = (f"\nThis is part 1 of {len(parts)}: read the rest with read_notebook(notebook=\"{owner}/{slug}\", "
-                "part=2)." if len(parts) > 1 else "")
-        return f"{FENCE_NOTE}\n{fence(parts[0][0], f'notebook {owner}/{slug}')}{more}"
+        got = await _guard(read_notebook(await account(ctx), f"{owner}/{slug}",
+                                         budget=deployment(ctx).settings.max_tokens),
+                           "notebook", {"notebook": f"{owner}/{slug}"})
+        more = (f"\nThis is part 1 of {got.parts}: read the rest with read_notebook(notebook=\"{got.ref}\", "
+                "part=2)." if got.parts > 1 else "")
+        return f"{FENCE_NOTE}\n{fence(got.text, f'notebook {got.ref}')}{more}"
 
     @mcp.prompt(name="competition_kickoff", title="Kick off a competition",
                 description="A step-by-step plan: context, read notebooks, push a baseline, follow it, submit.")
@@ -50,17 +54,11 @@ def register(mcp: MCPServer) -> None:
         return KICKOFF.format(competition=competition)
 
 
-async def _guard(awaitable, kind: str, subject: dict):
+async def _guard(work: Awaitable[T], kind: str, subject: dict[str, str]) -> T:
     """Resource failures become ResourceError with the same explanations tools give."""
-    from mcp.server.mcpserver.exceptions import ToolError
-
-    from kaggle_mcp.server.errors import _is_kaggle_error, explain
+    from kaggle_mcp.server.errors import tool_error
 
     try:
-        return await awaitable
-    except ToolError as exc:
-        raise ResourceError(str(exc)) from exc
+        return await work
     except Exception as exc:
-        if _is_kaggle_error(exc):
-            raise ResourceError(explain(exc, "this resource", kind, subject)) from exc
-        raise
+        raise ResourceError(str(tool_error(exc, "this resource", kind, subject))) from exc

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kaggle_mcp.deployment import Deployment
+from kaggle_mcp.settings import Settings
 
 log = logging.getLogger("kaggle_mcp.web")
 
@@ -43,38 +44,23 @@ class BearerToken:
         await response(scope, receive, send)
 
 
-async def health(_: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | None = None,
+              deployment: Deployment | None = None) -> ASGIApp:
+    """The MCP server and the REST routes on one app, sharing one Deployment (one client, one store)."""
+    from kaggle_mcp.server import build_server
+    from kaggle_mcp.web.rest import rest_routes
 
-
-def _rest_routes(server: Any, state_ref: dict[str, Any]) -> list[Route]:
-    """The context engine's REST routes (sharing the tools' store); /health stays ours."""
-    try:
-        from kaggle_mcp.web.rest import rest_routes
-    except ImportError:
-        log.info("context REST routes unavailable (kaggle_mcp.web.rest not importable)")
-        return []
-
-    def make_client(credentials: Any) -> Any:
-        return state_ref["state"].make_client(credentials)
-
-    routes = rest_routes(make_client, server.shared_state.context_store())
-    return [r for r in routes if getattr(r, "path", None) not in OPEN_PATHS]
-
-
-def build_app(server: Any, *, host: str = "127.0.0.1", http_token: str | None = None) -> ASGIApp:
-    """Everything on one app; `server` comes from kaggle_mcp.server.build_server."""
+    shared = deployment or Deployment(settings)
+    server = build_server(settings, deployment=shared)
     http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host)
     sse_app = server.sse_app(sse_path="/sse", message_path="/messages/", host=host)
-    state_ref: dict[str, Any] = {}
-    routes = [*http_app.routes, *sse_app.routes, *_rest_routes(server, state_ref), Route("/health", health, methods=["GET"])]
+    routes = [*http_app.routes, *sse_app.routes, *rest_routes(shared)]
 
     @asynccontextmanager
-    async def lifespan(_: Starlette):
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            state = await stack.enter_async_context(server.shared_state.use())
-            await state.target()  # decide sandbox vs kaggle.com once, before the first request
-            state_ref["state"] = state
+            await stack.enter_async_context(shared.running())
+            await shared.account()  # decide sandbox vs kaggle.com once, before the first request
             await stack.enter_async_context(server.session_manager.run())
             yield
 

@@ -8,8 +8,8 @@ this server: `POST /api/get-context` (JSON `url`, `top_n`), `POST /api/get-conte
 
 The uploaded credentials are used for that one background build and then dropped: they are not
 written to the store (its rows hold the user name only), not logged, not echoed in any answer or
-error. `make_client(credentials_or_None)` returns an un-entered `KaggleClient`; None means the
-server's own credentials.
+error. Requests without uploaded credentials act as the server's own account (its shared client: a
+cache hit costs no Kaggle call). Store calls run in a worker thread, off the event loop.
 """
 
 from __future__ import annotations
@@ -18,21 +18,23 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+import anyio.to_thread
 from pydantic import BaseModel, Field, ValidationError
 from starlette.background import BackgroundTask
-from starlette.exceptions import HTTPException
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kaggle_mcp.context.service import ContextService, context_key, job_params
+from kaggle_mcp.context.service import context_key, job_params
+from kaggle_mcp.deployment import Deployment
+from kaggle_mcp.kaggle.credentials import Credentials
+from kaggle_mcp.kaggle.errors import InvalidReference
 from kaggle_mcp.kaggle.refs import competition_slug
-from kaggle_mcp.context.store import ContextStore
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
 
@@ -98,8 +100,8 @@ def _parse_kaggle_json(raw: bytes) -> tuple[str, str] | None:
     return username.strip(), key.strip()
 
 
-def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_tokens: int = REST_MAX_TOKENS) -> list[Route]:
-    """The four routes, bound to a client factory and the shared store."""
+def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) -> list[Route]:
+    """The four routes, acting through `deployment` (its account, its store)."""
 
     async def get_context(request: Request) -> JSONResponse:
         try:
@@ -112,11 +114,11 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
             return _validation(exc)
         try:
             slug = competition_slug(params.url)
-        except ValueError as exc:
+        except InvalidReference as exc:
             return _detail(400, str(exc))
         try:
-            async with make_client(None) as client:
-                result = await ContextService(client, store).get(slug, top_notebooks=params.top_n, max_tokens=max_tokens)
+            account = await deployment.account()
+            result = await account.contexts.get(slug, top_notebooks=params.top_n, max_tokens=max_tokens)
         except Exception as exc:  # Kaggle's answer, mapped to a status; anything else is a 500
             return _kaggle_error(exc)
         return JSONResponse({
@@ -157,10 +159,8 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
             return _detail(400, "Invalid kaggle.json format")
         try:
             slug = competition_slug(params.url)
-        except ValueError as exc:
+        except InvalidReference as exc:
             return _detail(400, str(exc))
-        from kaggle_mcp.kaggle import Credentials
-
         username, secret = parsed
         credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
         del parsed, secret
@@ -169,8 +169,9 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
         job_id = secrets.token_urlsafe(18)
         job = job_tag(job_id)
         key = context_key(slug, params.top_n, max_tokens, username, job)
-        store.start_job(key, slug, job_params(params.top_n, max_tokens, username, job))
-        task = BackgroundTask(_private_build, make_client, store, credentials, key, slug, params.top_n, max_tokens, job)
+        store = deployment.store()
+        await anyio.to_thread.run_sync(store.start_job, key, slug, job_params(params.top_n, max_tokens, username, job))
+        task = BackgroundTask(_private_build, deployment, credentials, key, slug, params.top_n, max_tokens, job)
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
                   "job_id": job_id}
         response = JSONResponse(answer, status_code=202, background=task)
@@ -180,10 +181,12 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
     async def competition_status(request: Request) -> JSONResponse:
         try:
             slug = competition_slug(request.path_params["slug"])
-        except ValueError as exc:
+        except InvalidReference as exc:
             return _detail(400, str(exc))
         job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)
-        row = (store.latest(slug, job_tag(job_id)) if job_id else None) or store.latest(slug)
+        store = deployment.store()
+        row = (await anyio.to_thread.run_sync(store.latest, slug, job_tag(job_id)) if job_id else None) \
+            or await anyio.to_thread.run_sync(store.latest, slug)
         if row is None:
             return _detail(404, f"No context for '{slug}' yet: POST /api/get-context first.")
         answer: dict[str, Any] = {
@@ -211,18 +214,19 @@ def rest_routes(make_client: Callable[[Any], Any], store: ContextStore, *, max_t
     ]
 
 
-async def _private_build(make_client: Callable[[Any], Any], store: ContextStore, credentials: Any,
-                         key: str, slug: str, top_n: int, max_tokens: int, job: str) -> None:
+async def _private_build(deployment: Deployment, credentials: Credentials, key: str, slug: str, top_n: int,
+                         max_tokens: int, job: str) -> None:
     """Runs after the 202 answer; the credentials live only in this call's frame and the client.
 
     Always a fresh build (`refresh=True`): the job row was set to processing before answering, and
     only a build moves it on."""
+    store = deployment.store()
     try:
-        async with make_client(credentials) as client:
-            await ContextService(client, store).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True,
-                                                     job=job)
+        async with deployment.account_with(credentials) as account:
+            await account.contexts.get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True, job=job)
     except Exception as exc:  # the service records Kaggle's message; here only the type is logged
         log.info("private context build for %s failed: %s", slug, type(exc).__name__)
-        row = store.get(key)
+        row = await anyio.to_thread.run_sync(store.get, key)
         if row is not None and row.status == "processing":  # failed before the build started
-            store.fail_job(key, f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}")
+            await anyio.to_thread.run_sync(store.fail_job, key,
+                                           f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}")

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import secrets
 
-from kaggle_mcp.context import cli
+from kaggle_mcp.cli import main as _run
 from kaggle_mcp.context.encode import decode_context
-
-
-def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="kaggle-agent-mcp")
-    cli.add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args)
 
 
 def test_context_command_prints_toon(sandbox, isolated_env, monkeypatch, tmp_path, capsys):

@@ -15,10 +15,11 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.context import ContextStore
+from kaggle_mcp.context.encode import decode_context
+from kaggle_mcp.deployment import Deployment
+from kaggle_mcp.settings import Settings
 from kaggle_mcp.web.rest import job_tag, rest_routes
-from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 
 pytestmark = pytest.mark.anyio
 
@@ -26,11 +27,9 @@ TOKEN = "KGAT_" + secrets.token_hex(16)
 
 
 @asynccontextmanager
-async def serve_rest(sb, store):
-    def make_client(credentials):
-        return KaggleClient(ClientSettings(endpoint=sb.url), credentials or Credentials.token(TOKEN))
-
-    app = Starlette(routes=rest_routes(make_client, store))
+async def serve_rest(sb, store, workspace):
+    deployment = Deployment(Settings(endpoint=sb.url, token=TOKEN, workspace=workspace), store=store)
+    app = Starlette(routes=rest_routes(deployment))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -42,17 +41,18 @@ async def serve_rest(sb, store):
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             yield http
         server.should_exit = True
+    await deployment.aclose()
     sock.close()
 
 
 @pytest.fixture
 def store(tmp_path):
-    with ContextStore(tmp_path / "context.sqlite3") as s:
+    with ContextStore(tmp_path / "store" / "context.sqlite3") as s:
         yield s
 
 
-async def test_health_and_json_context(sandbox, store):
-    async with serve_rest(sandbox, store) as http:
+async def test_health_and_json_context(sandbox, store, workspace):
+    async with serve_rest(sandbox, store, workspace) as http:
         assert (await http.get("/health")).json() == {"status": "ok"}
         missing = await http.get("/api/competitions/titanic")
         assert missing.status_code == 404 and "detail" in missing.json()
@@ -69,8 +69,8 @@ async def test_health_and_json_context(sandbox, store):
         assert again["toon_content"] == body["toon_content"] and "cache" in again["message"].lower()
 
 
-async def test_json_validation(sandbox, store):
-    async with serve_rest(sandbox, store) as http:
+async def test_json_validation(sandbox, store, workspace):
+    async with serve_rest(sandbox, store, workspace) as http:
         bad_url = await http.post("/api/get-context", json={"url": "https://www.kaggle.com/datasets/a/b"})
         assert bad_url.status_code == 400 and isinstance(bad_url.json()["detail"], str)
         too_many = await http.post("/api/get-context", json={"url": "titanic", "top_n": 11})
@@ -84,8 +84,8 @@ async def test_json_validation(sandbox, store):
         assert unknown.status_code == 404
 
 
-async def test_upload_validation(sandbox, store):
-    async with serve_rest(sandbox, store) as http:
+async def test_upload_validation(sandbox, store, workspace):
+    async with serve_rest(sandbox, store, workspace) as http:
         form = {"url": "titanic", "top_n": "2"}
         bad = await http.post("/api/get-context-upload", data=form, files={"token_file": ("kaggle.json", b"{nope")})
         assert bad.status_code == 400 and bad.json() == {"detail": "Invalid kaggle.json format"}
@@ -108,12 +108,12 @@ async def test_upload_validation(sandbox, store):
         assert out_of_range.status_code == 422 and out_of_range.json()["detail"][0]["loc"] == ["body", "top_n"]
 
 
-async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh_sandbox, store, caplog):
+async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh_sandbox, store, caplog, workspace):
     caplog.set_level(logging.DEBUG)
     fresh_sandbox.set_latency(150)  # a build takes several round trips; the answer must not wait for it
     secret = secrets.token_hex(16)
     kaggle_json = json.dumps({"username": "alice", "key": secret}).encode()
-    async with serve_rest(fresh_sandbox, store) as http:
+    async with serve_rest(fresh_sandbox, store, workspace) as http:
         started = time.perf_counter()
         answer = await http.post(
             "/api/get-context-upload",

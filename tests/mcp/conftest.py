@@ -12,14 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def settings_for(workspace):
-    """ServerSettings pointed at a given sandbox with the sandbox's valid token."""
+    """Settings pointed at a given sandbox with the sandbox's valid token."""
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
-    from kaggle_mcp.server import ServerSettings
+    from kaggle_mcp.settings import Settings
 
     def make(sb, **overrides):
         values = dict(workspace=workspace, endpoint=sb.url, token=SANDBOX_TOKEN, sandbox_fallback=False)
         values.update(overrides)
-        return ServerSettings(**values)
+        return Settings(**values)
 
     return make
 

@@ -31,9 +31,9 @@ def test_doctor_without_credentials_says_how_to_configure(subprocess_env):
 
 
 def test_serve_flags_parse_at_top_level_and_under_serve():
-    top = build_parser(["--read-only"]).parse_args(["--read-only", "--sandbox"])
+    top = build_parser().parse_args(["--read-only", "--sandbox"])
     assert top.command is None and top.read_only and top.sandbox
-    serve = build_parser(["serve"]).parse_args(["serve", "--transport", "http", "--port", "9000", "--workspace", "/w"])
+    serve = build_parser().parse_args(["serve", "--transport", "http", "--port", "9000", "--workspace", "/w"])
     assert (serve.transport, serve.host, serve.port, str(serve.workspace)) == ("http", "127.0.0.1", 9000, "/w")
     assert not hasattr(serve, "read_only")
 

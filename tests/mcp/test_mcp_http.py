@@ -16,7 +16,6 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp_helpers import text_of
 
-from kaggle_mcp.server import build_server
 from kaggle_mcp.web import build_app
 
 pytestmark = pytest.mark.anyio
@@ -47,13 +46,13 @@ def serving(app):
 
 @pytest.fixture
 def open_app(sandbox, settings_for):
-    with serving(build_app(build_server(settings_for(sandbox)))) as url:
+    with serving(build_app(settings_for(sandbox))) as url:
         yield url
 
 
 @pytest.fixture
 def locked_app(sandbox, settings_for):
-    with serving(build_app(build_server(settings_for(sandbox)), http_token=TOKEN)) as url:
+    with serving(build_app(settings_for(sandbox), http_token=TOKEN)) as url:
         yield url
 
 

@@ -112,20 +112,3 @@ async def test_context_is_fenced_and_reports_progress(server):
     assert text.count("<untrusted-kaggle-content source=") == 1 and "</untrusted-kaggle-content>" in text
     assert result.structured_content["competition"] == "titanic"
     assert seen
-
-
-async def test_schema_snapshot_lists_exactly_what_eager_registration_builds(sandbox, settings_for, tmp_path,
-                                                                           monkeypatch):
-    from kaggle_mcp.server.lazy_tools import SNAPSHOT_NAME
-
-    monkeypatch.setenv("KAGGLE_MCP_CACHE_DIR", str(tmp_path / "snapshot-cache"))
-    eager_server = build_server(settings_for(sandbox))  # no snapshot yet: builds every tool, then saves one
-    assert (tmp_path / "snapshot-cache" / SNAPSHOT_NAME).is_file()
-    lazy_server = build_server(settings_for(sandbox))
-    assert lazy_server._tool_manager._deferred  # listed from the snapshot; no tool module needed yet
-    async with Client(eager_server) as c:
-        eager = [t.model_dump() for t in (await c.list_tools()).tools]
-    async with Client(lazy_server) as c:
-        lazy = [t.model_dump() for t in (await c.list_tools()).tools]
-        called = await c.call_tool("search_competitions", {"query": "titanic"})
-    assert eager == lazy and not called.is_error

@@ -5,40 +5,41 @@ from __future__ import annotations
 import json
 
 import pytest
-from mcp.server.mcpserver.exceptions import ToolError
 
-from kaggle_mcp.server import kernel_support as ks
-from kaggle_mcp.server.render import decode_cursor, encode_cursor, fence
+from kaggle_mcp.server.render import decode_cursor, encode_cursor, fence, tail, tail_within
+from kaggle_mcp.workflows import pushing
+from kaggle_mcp.workflows.errors import WorkflowError
+from kaggle_mcp.workflows.runs import decode_log
 
 
 def test_accelerators_map_to_machine_shapes_and_list_valid_values():
-    assert ks.accelerator("gpu") == ks.Accelerator("NvidiaTeslaT4", enable_gpu=True)
-    assert ks.accelerator("TPU").machine_shape == "TpuV5E8" and ks.accelerator("tpu").enable_tpu
-    assert ks.accelerator("none").machine_shape is None
-    with pytest.raises(ToolError, match="none, gpu, gpu-t4x2, gpu-p100, tpu"):
-        ks.accelerator("a100")
+    assert pushing.accelerator("gpu") == pushing.Accelerator("NvidiaTeslaT4", enable_gpu=True)
+    assert pushing.accelerator("TPU").machine_shape == "TpuV5E8" and pushing.accelerator("tpu").enable_tpu
+    assert pushing.accelerator("none").machine_shape is None
+    with pytest.raises(WorkflowError, match="none, gpu, gpu-t4x2, gpu-p100, tpu"):
+        pushing.accelerator("a100")
 
 
 def test_inline_code_becomes_a_one_cell_notebook_and_outputs_are_cleared():
-    wrapped = json.loads(ks.notebook_text("print(1)", "notebook", "python"))
+    wrapped = json.loads(pushing.notebook_text("print(1)", "notebook", "python"))
     assert wrapped["cells"][0]["source"] == "print(1)" and wrapped["nbformat"] == 4
     nb = {"cells": [{"cell_type": "code", "source": ["a = 1\n", "a"], "outputs": [{"x": 1}], "execution_count": 3}]}
-    cleaned = json.loads(ks.notebook_text(json.dumps(nb), "notebook", "python"))["cells"][0]
+    cleaned = json.loads(pushing.notebook_text(json.dumps(nb), "notebook", "python"))["cells"][0]
     assert cleaned == {"cell_type": "code", "source": "a = 1\na", "outputs": [], "execution_count": None}
-    assert ks.notebook_text("print(1)", "script", "python") == "print(1)"
+    assert pushing.notebook_text("print(1)", "script", "python") == "print(1)"
 
 
 def test_logs_are_decoded_from_json_records_or_kept_as_text():
     raw = json.dumps([{"stream_name": "stdout", "time": 0.1, "data": "hello\n"},
                       {"stream_name": "stderr", "time": 0.2, "data": "Traceback ...\n"}])
-    assert ks.decode_log(raw) == "hello\n[stderr] Traceback ...\n"
-    assert ks.decode_log("plain text log\n") == "plain text log\n"
-    assert ks.tail("a\nb\nc\n", 2) == "b\nc" and ks.tail("a\nb", 0) == ""
+    assert decode_log(raw) == "hello\n[stderr] Traceback ...\n"
+    assert decode_log("plain text log\n") == "plain text log\n"
+    assert tail("a\nb\nc\n", 2) == "b\nc" and tail("a\nb", 0) == ""
 
 
 def test_long_log_tails_keep_the_end_within_budget():
     text = "\n".join(f"line {i}" for i in range(10_000))
-    kept = ks.tail_within(text, 200)
+    kept = tail_within(text, 200)
     assert kept.endswith("line 9999") and len(kept) < 1000 and kept.startswith("[... earlier lines")
 
 

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kaggle_mcp.server import ServerSettings, build_server
+from kaggle_mcp.server import build_server
+from kaggle_mcp.settings import Settings
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 @pytest.mark.anyio
 async def test_readme_documents_every_tool_and_parameter(tmp_path):
-    tools = await build_server(ServerSettings(workspace=tmp_path)).list_tools()
+    tools = await build_server(Settings(workspace=tmp_path)).list_tools()
     rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| (.*?) \|", README, re.M)}
     for tool in tools:
         assert tool.name in rows, tool.name

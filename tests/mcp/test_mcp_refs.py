@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mcp.server.mcpserver.exceptions import ToolError
 
-from kaggle_mcp.server import refs
+from kaggle_mcp.kaggle import refs
+from kaggle_mcp.kaggle.errors import InvalidReference
 
 
 @pytest.mark.parametrize("value", [
@@ -19,7 +19,7 @@ def test_competition_forms(value):
 
 @pytest.mark.parametrize("value", ["", "a/b/c/d", "https://example.com/c/titanic", "tit anic"])
 def test_competition_rejects_with_a_hint(value):
-    with pytest.raises(ToolError, match="search_competitions|kaggle.com|valid"):
+    with pytest.raises(InvalidReference, match="search_competitions|kaggle.com|valid"):
         refs.competition_slug(value)
 
 
@@ -50,5 +50,5 @@ def test_dataset_forms(value, expected):
 
 
 def test_dataset_needs_owner_when_required():
-    with pytest.raises(ToolError, match="owner/slug"):
+    with pytest.raises(InvalidReference, match="owner/slug"):
         refs.require_owner(refs.dataset_ref("lonely"), "dataset")

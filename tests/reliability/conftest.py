@@ -23,12 +23,13 @@ def private_cache(tmp_path, monkeypatch):
 def make_server(workspace):
     """build_server aimed at a sandbox; token None lets the client resolve credentials from the env."""
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
-    from kaggle_mcp.server import ServerSettings, build_server
+    from kaggle_mcp.server import build_server
+    from kaggle_mcp.settings import Settings
 
     def make(sb, token: str | None = SANDBOX_TOKEN, **overrides):
         values = dict(workspace=workspace, endpoint=sb.url, token=token, sandbox_fallback=False)
         values.update(overrides)
-        return build_server(ServerSettings(**values))
+        return build_server(Settings(**values))
 
     return make
 

@@ -127,7 +127,8 @@ def arguments_for(tool) -> st.SearchStrategy:
 def fuzz_env(tmp_path_factory):
     """One sandbox, one server, one client session for the module (a session per example would dominate)."""
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
-    from kaggle_mcp.server import ServerSettings, build_server
+    from kaggle_mcp.server import build_server
+    from kaggle_mcp.settings import Settings
 
     root = tmp_path_factory.mktemp("fuzz")
     workspace = root / "workspace"
@@ -137,7 +138,7 @@ def fuzz_env(tmp_path_factory):
     os.environ["KAGGLE_MCP_CACHE_DIR"] = str(root / "cache")
     try:
         with serve_in_thread(SandboxSettings(seed=5), host="127.0.0.1", port=0) as sb:
-            server = build_server(ServerSettings(workspace=workspace, endpoint=sb.url, token=SANDBOX_TOKEN,
+            server = build_server(Settings(workspace=workspace, endpoint=sb.url, token=SANDBOX_TOKEN,
                                                  sandbox_fallback=False))
             with start_blocking_portal() as portal, portal.wrap_async_context_manager(Client(server)) as client:
                 tools = {t.name: t for t in portal.call(client.list_tools).tools}

@@ -1,7 +1,8 @@
 """`kaggle-agent-mcp context COMPETITION`: the competition context on stdout, for shells and pipes.
 
-The only module of the package allowed to print: stdout gets the TOON document alone (so it can be
-piped into a prompt or a file), progress and the cut/failure summary go to stderr.
+stdout gets the TOON document alone (so it can be piped into a prompt or a file); progress and the
+cut/failure summary go to stderr. Where requests go is decided as for every command (`--sandbox`, or
+the sandbox when nothing at all is configured).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
+
+from kaggle_mcp.settings import Settings
 
 __all__ = ["add_parser", "run"]
 
@@ -24,34 +27,25 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--top-notebooks", type=int, default=5, metavar="N", help="notebooks to include (0-20, default 5)")
     parser.add_argument("--max-tokens", type=int, default=12000, metavar="N", help="token budget (default 12000)")
     parser.add_argument("--refresh", action="store_true", help="rebuild even if a cached context is fresh")
-    parser.set_defaults(func=run)
     return parser
 
 
-async def _main(args: argparse.Namespace) -> int:
-    from ..kaggle import ClientSettings, KaggleClient
-    from ..kaggle.errors import KaggleError
-    from .service import ContextService
-    from .store import ContextStore
+async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    from kaggle_mcp.deployment import Deployment
+    from kaggle_mcp.kaggle.errors import KaggleError
 
-    async def progress(done: int, total: int, message: str) -> None:
-        print(f"[{done}/{total}] {message}", file=sys.stderr)
+    async def progress(done: float, total: float | None, message: str) -> None:
+        print(f"[{done:.0f}/{total or 0:.0f}] {message}", file=sys.stderr)
 
-    store = ContextStore()
+    deployment = Deployment(settings)
     try:
-        async with KaggleClient(ClientSettings.from_env()) as client:
-            result = await ContextService(client, store).get(
-                args.competition,
-                top_notebooks=args.top_notebooks,
-                max_tokens=args.max_tokens,
-                refresh=args.refresh,
-                progress=progress,
-            )
+        async with deployment.running():
+            account = await deployment.account()
+            result = await account.contexts.get(args.competition, top_notebooks=args.top_notebooks,
+                                                max_tokens=args.max_tokens, refresh=args.refresh, progress=progress)
     except (KaggleError, ValueError) as exc:
         print(f"error: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
         return 1
-    finally:
-        store.close()
     sys.stdout.write(result.toon + "\n")
     stats = result.stats
     source = "cache" if result.cached else "built"
@@ -61,7 +55,7 @@ async def _main(args: argparse.Namespace) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     import anyio
 
-    return anyio.run(_main, args)
+    return anyio.run(_main, args, settings)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kaggle_mcp.settings import Settings
 
-async def _check(out: Callable[[str], None]) -> int:
+
+async def _check(server: Settings, out: Callable[[str], None]) -> int:
     from kaggle_mcp.kaggle import ClientSettings, KaggleClient, resolve_credentials
     from kaggle_mcp.kaggle.errors import KaggleError
-
     from kaggle_mcp.server.errors import CONFIGURE, explain
-    from kaggle_mcp.server.settings import ServerSettings
 
     settings = ClientSettings.from_env()
     out(f"endpoint:     {settings.endpoint}")
-    out(f"workspace:    {ServerSettings.from_env().workspace_root()}")
+    out(f"workspace:    {server.workspace_root()}")
     try:
         creds = resolve_credentials()
     except KaggleError as exc:
@@ -38,7 +38,7 @@ async def _check(out: Callable[[str], None]) -> int:
     return 0
 
 
-def run_doctor(out: Callable[[str], None]) -> int:
+def run_doctor(settings: Settings, out: Callable[[str], None]) -> int:
     import anyio
 
-    return anyio.run(_check, out)
+    return anyio.run(_check, settings, out)

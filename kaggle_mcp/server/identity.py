@@ -1,0 +1,31 @@
+"""whoami: who the server acts as, with which credential source (never the value), and GPU/TPU quota."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult
+
+from kaggle_mcp.server.errors import CONFIGURE
+from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.render import result, toon
+from kaggle_mcp.server.request import account
+from kaggle_mcp.workflows.identity import Identity
+from kaggle_mcp.workflows.identity import whoami as who
+
+
+async def whoami(ctx: Context) -> Annotated[CallToolResult, Identity]:
+    """Check the connection: the Kaggle user, where the credentials came from (never their value), the
+    workspace directory, and this week's GPU/TPU quota. Call it first when anything fails with 401."""
+    me = await who(await account(ctx))
+    text = toon(me.model_dump())
+    if not me.username:
+        text += f"\nNot signed in: only public, read-only calls work. {CONFIGURE}"
+    if me.sandbox:
+        text += "\nThis is the embedded sandbox (seeded local data), not kaggle.com."
+    return result(text, me)
+
+
+def register(mcp: MCPServer, read_only: bool) -> None:
+    add_tool(mcp, whoami, title="Who am I", read_only=True, idempotent=True)

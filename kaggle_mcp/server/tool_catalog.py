@@ -1,0 +1,166 @@
+"""Answer `tools/list` from the catalog an earlier start saved; build a tool module when one of its tools is
+first called.
+
+Why: importing the tool modules and building the argument and output models of every tool costs a
+fifth of a cold start, and MCP clients start servers often (Claude Desktop at every launch), mostly to
+list tools. So a stdio server lists from the catalog, and builds only the modules whose tools are called.
+
+Why it cannot go stale: the catalog is keyed by the content (sha256) of every source file that can shape
+a tool's schema (the whole package but the sandbox), the versions of Python, mcp and pydantic, and the
+mode. Whenever a module is built, its tools are compared with the catalog's entries; on any difference
+everything is built, the catalog is rewritten, and a client that was shown the old list is sent
+`notifications/tools/list_changed`. What is listed is the SDK's own `tools/list` answer for the same
+protocol version, recorded when every tool was built; only its `tools` array is replayed.
+
+This is a `ServerMiddleware` (the SDK's public extension point); tools are registered with the public
+`MCPServer.add_tool`, so nothing of the SDK's internals is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver import MCPServer
+
+from kaggle_mcp.locations import cache_dir
+
+log = logging.getLogger("kaggle_mcp.server")
+
+PACKAGE = Path(__file__).resolve().parents[1]
+TOOL_MODULES = ("competitions", "submissions", "notebooks", "runs", "datasets", "identity")
+
+
+def catalog_key(mode: str) -> str:
+    """Changes whenever anything that could shape a schema changes: a source file's bytes, or a version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{mode}|{sys.version}|{version('mcp')}|{version('pydantic')}".encode())
+    for source in sorted(PACKAGE.rglob("*.py")):
+        if "sandbox" not in source.relative_to(PACKAGE).parts:
+            digest.update(source.relative_to(PACKAGE).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def register_all(mcp: MCPServer, read_only: bool) -> None:
+    """Every tool, in the order an agent meets them (what a server without a catalog does at start)."""
+    for module in TOOL_MODULES:
+        import_module(f"kaggle_mcp.server.{module}").register(mcp, read_only)
+
+
+class ToolCatalog:
+    """Lists from the saved catalog until the tools are built; builds a module on its first call."""
+
+    def __init__(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self.mode = "read-only" if read_only else "full"
+        self.path = cache_dir() / f"tool-catalog-{self.mode}.json"
+        self.key = catalog_key(self.mode)
+        self.saved: dict[str, Any] = self._load()
+        self.built: set[str] = set()
+        self.listed_from_catalog = False
+        self._mcp: MCPServer | None = None
+
+    def attach(self, mcp: MCPServer) -> None:
+        """The server whose tools this catalog builds (it is created with its middleware, this one included)."""
+        self._mcp = mcp
+
+    @property
+    def mcp(self) -> MCPServer:
+        assert self._mcp is not None, "ToolCatalog.attach(server) first"
+        return self._mcp
+
+    # -- the catalog file -------------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) and data.get("key") == self.key else {}
+
+    def _save(self) -> None:
+        """Write atomically; a cache that cannot be written only costs speed."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self.saved), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            log.debug("could not save the tool catalog: %s", exc)
+
+    # -- building -----------------------------------------------------------------------------------
+
+    async def _build(self, modules: list[str]) -> bool:
+        """Register `modules`, recording their tools; True if the catalog described any of them otherwise."""
+        known: dict[str, Any] = self.saved.setdefault("tools", {})
+        believed = dict(known)
+        stale = False
+        for module in modules:
+            if module in self.built:
+                continue
+            before = {t.name for t in await self.mcp.list_tools()}
+            import_module(f"kaggle_mcp.server.{module}").register(self.mcp, self.read_only)
+            self.built.add(module)
+            for tool in await self.mcp.list_tools():
+                if tool.name in before:
+                    continue
+                entry = tool.model_dump(mode="json", by_alias=True, exclude_none=True)
+                stale = stale or (bool(believed) and believed.get(tool.name) != entry)
+                known[tool.name] = entry
+                self.saved.setdefault("modules", {})[tool.name] = module
+        return stale
+
+    async def _rebuild(self, ctx: ServerRequestContext[Any, Any]) -> None:
+        """The catalog described other tools than the code builds: build all, forget the recorded listings,
+        and tell a client that was shown the old list."""
+        log.info("the tool catalog was stale; rebuilding it")
+        await self._build(list(TOOL_MODULES))
+        self.saved.pop("listings", None)
+        self._save()
+        if self.listed_from_catalog:
+            try:
+                await ctx.session.send_tool_list_changed()
+            except Exception as exc:  # no back-channel (stateless HTTP): the next tools/list is right anyway
+                log.debug("could not send tools/list_changed: %s", exc)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.built) == len(TOOL_MODULES)
+
+    # -- the middleware -----------------------------------------------------------------------------
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "tools/list":
+            return await self._list(ctx, call_next)
+        if ctx.method == "tools/call" and not self.complete:
+            name = (ctx.params or {}).get("name")
+            module = self.saved.get("modules", {}).get(name)
+            if await self._build([module] if module in TOOL_MODULES else list(TOOL_MODULES)):
+                await self._rebuild(ctx)
+        return await call_next(ctx)
+
+    async def _list(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        listing = self.saved.get("listings", {}).get(ctx.protocol_version)
+        if not self.complete and listing is not None:
+            answer = await call_next(ctx)  # the SDK's envelope, around the tools built so far
+            if isinstance(answer, dict) and "tools" in answer:
+                self.listed_from_catalog = True
+                return {**answer, "tools": listing}
+        if not self.complete and await self._build(list(TOOL_MODULES)):
+            await self._rebuild(ctx)
+        answer = await call_next(ctx)
+        if isinstance(answer, dict) and "tools" in answer:
+            listings = self.saved.setdefault("listings", {})
+            if listings.get(ctx.protocol_version) != answer["tools"]:
+                listings[ctx.protocol_version] = answer["tools"]
+                self.saved["key"] = self.key
+                self._save()
+        return answer

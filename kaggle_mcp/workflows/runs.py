@@ -1,0 +1,119 @@
+"""Following a notebook's run on Kaggle: its state (optionally waiting for the end) and its output."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import anyio
+import anyio.to_thread
+from pydantic import BaseModel
+
+from ..kaggle.errors import NotFound
+from ..kaggle.refs import notebook_ref
+from ..textsafe import scrub
+from .account import Account
+from .errors import WorkflowError
+from .notebooks import owner_and_slug
+from .progress import Progress, byte_progress
+from .workspace import SavedFile
+
+TERMINAL = {"COMPLETE", "ERROR", "CANCEL_ACKNOWLEDGED", "CANCEL_REQUESTED"}
+FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS = 2.0, 15.0
+
+
+def never_ran(ref: str) -> WorkflowError:
+    return WorkflowError(f"Kaggle has no run for {ref} (404). Either the notebook does not exist, or it was saved "
+                         "but never run.", "Push it with push_notebook (every push starts a run) and check again in "
+                         "a few seconds. Your notebooks are listed by list_notebooks(mine=true).")
+
+
+class RunStatus(BaseModel):
+    ref: str
+    status: str
+    failure_message: str | None = None
+    waited_seconds: float = 0
+
+
+class RunOutput(BaseModel):
+    """Workspace-relative paths of the output files (the log last, apart), and the log's text."""
+
+    ref: str
+    directory: str
+    files: list[SavedFile]
+    log_file: str | None = None
+    log: str = ""
+    skipped_unsafe: list[str] = []
+
+
+async def notebook_status(account: Account, notebook: str, wait_seconds: float = 0,
+                          progress: Progress | None = None) -> RunStatus:
+    """The latest run's state; with `wait_seconds`, polls (backing off) until it ends or time is up."""
+    kc = account.client
+    owner, slug = await owner_and_slug(kc, notebook_ref(notebook))
+    ref, start, delay = f"{owner}/{slug}", anyio.current_time(), FIRST_POLL_SECONDS
+    while True:
+        try:
+            resp = await kc.kernels.get_kernel_session_status(owner, slug)
+        except NotFound as exc:
+            raise never_ran(ref) from exc
+        status, waited = resp.status or "QUEUED", anyio.current_time() - start
+        if status in TERMINAL or waited + 0.5 >= wait_seconds:
+            break
+        if progress is not None:
+            await progress(waited, wait_seconds, f"{ref}: {status} after {waited:.0f}s")
+        await anyio.sleep(min(delay, max(wait_seconds - waited, 0.5)))
+        delay = min(delay * 1.5, LONGEST_POLL_SECONDS)
+    return RunStatus(ref=ref, status=status, failure_message=resp.failure_message, waited_seconds=round(waited, 1))
+
+
+def decode_log(raw: str | None) -> str:
+    """Kaggle's log is a JSON array of {stream_name, time, data} records; tolerate plain text too."""
+    if not raw:
+        return ""
+    try:
+        records = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(records, list):
+        return raw
+    out = []
+    for rec in records:
+        if isinstance(rec, dict):
+            data = str(rec.get("data", ""))
+            out.append(f"[stderr] {data}" if rec.get("stream_name") == "stderr" and data.strip() else data)
+        else:
+            out.append(str(rec))
+    return "".join(out)
+
+
+def _decode_saved_log(path: Path) -> str:
+    """The client saves Kaggle's raw JSON log; rewrite it (atomically) as the readable text it encodes."""
+    text = scrub(decode_log(path.read_text(encoding="utf-8", errors="replace")))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return text
+
+
+async def notebook_output(account: Account, notebook: str, pattern: str | None = None,
+                          progress: Progress | None = None) -> RunOutput:
+    """Download the latest run's output files (and log) into `notebooks/<owner>/<slug>/output/`."""
+    kc = account.client
+    owner, slug = await owner_and_slug(kc, notebook_ref(notebook))
+    workspace = account.workspace
+    async with workspace.output_dir("notebooks", owner, slug, "output") as dest:
+        try:
+            download = await kc.kernels.download_output(owner, slug, dest, pattern=pattern,
+                                                        progress=byte_progress(progress, f"Downloading output of {slug}"))
+        except NotFound as exc:
+            raise never_ran(f"{owner}/{slug}") from exc
+    log_path = dest / f"{slug}.log"
+    saved = [Path(f.path) for f in download.files]
+    has_log = log_path in saved
+    log = await anyio.to_thread.run_sync(_decode_saved_log, log_path) if has_log else ""
+    files = await anyio.to_thread.run_sync(workspace.saved, [p for p in saved if p != log_path])
+    return RunOutput(ref=f"{owner}/{slug}", directory=workspace.relative(dest), files=files,
+                     log_file=workspace.relative(log_path) if has_log else None, log=log,
+                     skipped_unsafe=download.skipped)
