@@ -35,8 +35,9 @@ def scrub_tree(value: Any) -> Any:
 def may_hold_surrogates(raw: bytes | str) -> bool:
     """Cheap pre-check on undecoded JSON (no copy of it): only a `\\uD800`-`\\uDFFF` escape can make one.
     A false positive (an escaped backslash before `ud8..`) only costs a scrub walk."""
-    pattern = _ESCAPE_BYTES if isinstance(raw, bytes) else _ESCAPE_TEXT
-    return pattern.search(raw) is not None
+    if isinstance(raw, bytes):
+        return _ESCAPE_BYTES.search(raw) is not None
+    return _ESCAPE_TEXT.search(raw) is not None
 
 
 _ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")

@@ -44,7 +44,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             result = await account.contexts.get(args.competition, top_notebooks=args.top_notebooks,
                                                 max_tokens=args.max_tokens, refresh=args.refresh, progress=progress)
     except (KaggleError, ValueError) as exc:
-        print(f"error: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
+        print(f"error: {exc.message if isinstance(exc, KaggleError) else exc}", file=sys.stderr)
         return 1
     sys.stdout.write(result.toon + "\n")
     stats = result.stats

@@ -44,13 +44,13 @@ async def _demo(workspace: Path, out: Callable[[str], None]) -> int:
                                    args=["-m", "kaggle_mcp", "serve", "--sandbox", "--workspace", str(workspace)])
     step = [0]
 
-    async def call(c: Client, name: str, args: dict, lines: int = 8) -> Any:
+    async def call(c: Client, name: str, args: dict[str, Any], lines: int = 8) -> Any:
         step[0] += 1
         shown = ", ".join(f"{k}={v!r}" if len(repr(v)) < 60 else f"{k}=<{len(str(v))} chars>" for k, v in args.items())
         out(f"[{step[0]}/8] {name}({shown})")
 
-        async def progress(done: float, total: float | None, message: str | None) -> None:
-            out(f"      progress: {message or done}")
+        async def progress(progress: float, total: float | None, message: str | None) -> None:
+            out(f"      progress: {message or progress}")
 
         result = await c.call_tool(name, args, progress_callback=progress)
         out(_excerpt(result, lines))

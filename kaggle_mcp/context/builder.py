@@ -25,6 +25,7 @@ import anyio
 import anyio.abc
 import anyio.to_thread
 
+from ..kaggle.errors import describe
 from .budget import NotebookDoc, Sections, fit_to_budget
 from .htmltext import page_text
 from .notebooks import clean_notebook
@@ -67,11 +68,6 @@ def _absolute(url: str | None) -> str | None:
     if not url:
         return None
     return url if url.startswith("http") else KAGGLE + "/" + url.lstrip("/")
-
-
-def _error_text(exc: BaseException) -> str:
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {message}"[:300]
 
 
 def _score(text: str | None) -> float | str | None:
@@ -166,7 +162,7 @@ class _Build:
             except Exception:  # a client that went away must not break the build
                 log.debug("progress callback failed", exc_info=True)
 
-    async def guarded(self, section: str, work: Callable[[], Awaitable[None]],
+    async def run_section(self, section: str, work: Callable[[], Awaitable[None]],
                       tg: anyio.abc.TaskGroup) -> None:
         try:
             async with self.limiter:
@@ -176,8 +172,8 @@ class _Build:
                 self.fatal = exc
                 tg.cancel_scope.cancel()
                 return
-            log.info("context %s: section %s failed: %s", self.slug, section, _error_text(exc))
-            self.failed.append({"section": section, "error": _error_text(exc)})
+            log.info("context %s: section %s failed: %s", self.slug, section, describe(exc))
+            self.failed.append({"section": section, "error": describe(exc)})
         await self.step(section)
 
     # -- first stage -----------------------------------------------------------------------------
@@ -207,7 +203,7 @@ class _Build:
         self.total += len(candidates)
         self.sections.schemas = []
         for i, name in enumerate(candidates):
-            tg.start_soon(self.guarded, f"schema {name}", lambda i=i, name=name: self.schema(i, name), tg)
+            tg.start_soon(self.run_section, f"schema {name}", lambda i=i, name=name: self.schema(i, name), tg)
 
     async def leaderboard(self) -> None:
         answer = await self.kc.competitions.get_leaderboard(self.slug, page_size=LEADERBOARD_ROWS)
@@ -242,7 +238,7 @@ class _Build:
         self.total -= self.top - len(ranked)
         self.sections.notebooks = []
         for i, meta in enumerate(ranked):
-            tg.start_soon(self.guarded, f"notebook {meta.ref}", lambda i=i, meta=meta: self.notebook(i, meta), tg)
+            tg.start_soon(self.run_section, f"notebook {meta.ref}", lambda i=i, meta=meta: self.notebook(i, meta), tg)
 
     # -- second stage ----------------------------------------------------------------------------
 
@@ -254,7 +250,7 @@ class _Build:
                 answer = await self.kc.kernels.get_kernel(owner, slug or meta.slug)
                 break
             except Exception as exc:
-                self.failed.append({"section": f"notebook {meta.ref}", "error": _error_text(exc)})
+                self.failed.append({"section": f"notebook {meta.ref}", "error": describe(exc)})
                 if not self.spares:
                     return
                 meta = self.spares.pop(0)
@@ -300,12 +296,12 @@ async def build_context(
     started = time.perf_counter()
     build = _Build(client, slug, top_notebooks, anyio.CapacityLimiter(concurrency), progress)
     async with anyio.create_task_group() as tg:
-        tg.start_soon(build.guarded, "competition", build.competition, tg)
-        tg.start_soon(build.guarded, "pages", build.pages, tg)
-        tg.start_soon(build.guarded, "files", lambda: build.files(tg), tg)
-        tg.start_soon(build.guarded, "leaderboard", build.leaderboard, tg)
-        tg.start_soon(build.guarded, "discussions", build.discussions, tg)
-        tg.start_soon(build.guarded, "notebook list", lambda: build.notebook_list(tg), tg)
+        tg.start_soon(build.run_section, "competition", build.competition, tg)
+        tg.start_soon(build.run_section, "pages", build.pages, tg)
+        tg.start_soon(build.run_section, "files", lambda: build.files(tg), tg)
+        tg.start_soon(build.run_section, "leaderboard", build.leaderboard, tg)
+        tg.start_soon(build.run_section, "discussions", build.discussions, tg)
+        tg.start_soon(build.run_section, "notebook list", lambda: build.notebook_list(tg), tg)
     if build.fatal is not None:
         raise build.fatal
     sections = build.sections

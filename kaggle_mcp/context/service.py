@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import anyio.to_thread
 
+from ..kaggle.errors import describe
 from ..kaggle.refs import competition_slug
 from .builder import ProgressCallback, build_context
 from .store import ContextStore, building_elsewhere
@@ -74,11 +75,6 @@ class _Flight:
 
 _FLIGHTS: weakref.WeakKeyDictionary[ContextStore, dict[str, _Flight]] = weakref.WeakKeyDictionary()
 _RECENT: weakref.WeakKeyDictionary[ContextStore, dict[str, tuple[float, ContextResult]]] = weakref.WeakKeyDictionary()
-
-
-def _error_text(exc: BaseException) -> str:
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {message}"
 
 
 class ContextService:
@@ -192,7 +188,7 @@ class ContextService:
             return flight.result
         except BaseException as exc:
             flight.error = exc
-            reason = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else _error_text(exc)
+            reason = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else describe(exc, limit=2000)
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(self.store.fail_job, key, reason)
             raise

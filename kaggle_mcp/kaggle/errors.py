@@ -8,6 +8,13 @@ Every error carries Kaggle's own message text; none ever carries a credential.
 from __future__ import annotations
 
 
+def describe(exc: BaseException, limit: int = 300) -> str:
+    """A failure in one line for a log, a job row or an agent: its class and its message (Kaggle's own
+    words for a KaggleError, which never carry a credential)."""
+    message = exc.message if isinstance(exc, KaggleError) else str(exc)
+    return f"{type(exc).__name__}: {message or type(exc).__name__}"[:limit]
+
+
 class KaggleError(Exception):
     """Base class. ``status`` is the HTTP (or body ``code``) status, ``rpc`` the ``service/Method``."""
 

@@ -142,6 +142,13 @@ def download_data_file(ctx: Ctx, req: Req) -> Response:
     data_file = comp.files.get(name)
     if data_file is None:
         raise not_found(f"Data file '{name}' not found in competition '{comp.slug}'")
+    if data_file.blob.size > ctx.settings.zip_data_files_over:  # large files travel compressed, as on Kaggle
+        base = name.rsplit("/", 1)[-1]
+        key = f"zip1-{comp.slug}-{name.replace('/', '-')}"
+        with ctx.world.lock:
+            if key not in ctx.world.blobs:
+                ctx.world.register_blob(zip_blob(key, [(base, data_file.blob)], data_file.created), key)
+        return RedirectResponse(ctx.blob_url(key, f"{name}.zip"), status_code=302)
     blob_id = ctx.world.register_blob(data_file.blob, f"comp-{comp.slug}-{name.replace('/', '-')}")
     return RedirectResponse(ctx.blob_url(blob_id, name), status_code=302)
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 
 from kaggle_mcp.workflows.errors import WorkflowError
+
+if TYPE_CHECKING:
+    from kaggle_mcp.kaggle.errors import KaggleError
 
 log = logging.getLogger("kaggle_mcp.server")
 
@@ -47,11 +50,11 @@ def _subject(kwargs: dict[str, Any], kind: str | None) -> str:
     return "the requested item"
 
 
-def explain(exc: BaseException, tool: str, kind: str | None, kwargs: dict[str, Any]) -> str:
+def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any]) -> str:
     """The message for a client error: Kaggle's own words, then what to do about it."""
     from kaggle_mcp.kaggle import errors as e
 
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    message = exc.message or type(exc).__name__
     if isinstance(exc, e.InvalidReference):
         return f"{message} Find valid ones with {FINDERS.get(exc.kind, 'the search tools')}."
     if isinstance(exc, e.NoCredentials):

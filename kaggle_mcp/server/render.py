@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date, datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -67,7 +68,8 @@ def result(text: str, structured: BaseModel) -> CallToolResult:
     )
 
 
-def fit_rows(rows: list[dict], budget_tokens: int, render=None) -> int:
+def fit_rows(rows: list[dict[str, Any]], budget_tokens: int,
+             render: Callable[[list[dict[str, Any]]], str] | None = None) -> int:
     """How many leading rows fit the budget once rendered (at least one, so progress is always made)."""
     render = render or (lambda rs: toon({"rows": rs}))
     if not rows or estimate_tokens(render(rows)) <= budget_tokens:
@@ -102,9 +104,9 @@ def decode_cursor(cursor: str | None) -> tuple[str, int]:
                         "from the previous answer unchanged, or omit it to start from the beginning.") from None
 
 
-def table_answer(name: str, rows: list[dict], budget: int, *, current_token: str = "",
+def table_answer(name: str, rows: list[dict[str, Any]], budget: int, *, current_token: str = "",
                  next_token: str | None = None, offset: int = 0, header: str = "",
-                 pageable: bool = True) -> tuple[str, list[dict], str | None]:
+                 pageable: bool = True) -> tuple[str, list[dict[str, Any]], str | None]:
     """Render rows as a TOON table under `budget` tokens; returns (text, shown rows, next cursor).
 
     If the rows do not all fit, the cursor points inside the same Kaggle page (`current_token` plus

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver import Context
 
+from kaggle_mcp.deployment import Deployment
+
 if TYPE_CHECKING:
-    from kaggle_mcp.deployment import Deployment
     from kaggle_mcp.workflows.account import Account
     from kaggle_mcp.workflows.progress import Progress
 
@@ -16,7 +17,10 @@ PROGRESS_INTERVAL_SECONDS = 0.2
 
 
 def deployment(ctx: Context) -> Deployment:
-    return ctx.request_context.lifespan_context  # type: ignore[no-any-return]
+    """The server's shared parts, which its lifespan yields."""
+    shared = ctx.request_context.lifespan_context
+    assert isinstance(shared, Deployment), "the server's lifespan yields its Deployment"
+    return shared
 
 
 async def account(ctx: Context) -> Account:

@@ -33,7 +33,7 @@ from starlette.routing import Route
 from kaggle_mcp.context.service import context_key, job_params
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.credentials import Credentials
-from kaggle_mcp.kaggle.errors import InvalidReference
+from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError, describe
 from kaggle_mcp.kaggle.refs import competition_slug
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
@@ -73,9 +73,9 @@ def _iso(epoch: float | None) -> str | None:
 
 
 def _kaggle_error(exc: Exception) -> JSONResponse:
-    from kaggle_mcp.kaggle.errors import Forbidden, KaggleError, NoCredentials, NotFound, Unauthorized
+    from kaggle_mcp.kaggle.errors import Forbidden, NoCredentials, NotFound, Unauthorized
 
-    message = getattr(exc, "message", None) or str(exc)
+    message = exc.message if isinstance(exc, KaggleError) else str(exc)
     if isinstance(exc, NotFound):
         return _detail(404, f"Competition not found: {message}")
     if isinstance(exc, (Unauthorized, NoCredentials)):
@@ -228,5 +228,4 @@ async def _private_build(deployment: Deployment, credentials: Credentials, key: 
         log.info("private context build for %s failed: %s", slug, type(exc).__name__)
         row = await anyio.to_thread.run_sync(store.get, key)
         if row is not None and row.status == "processing":  # failed before the build started
-            await anyio.to_thread.run_sync(store.fail_job, key,
-                                           f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}")
+            await anyio.to_thread.run_sync(store.fail_job, key, describe(exc))

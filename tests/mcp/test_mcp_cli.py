@@ -51,3 +51,19 @@ def test_context_subcommand_is_delegated(sandbox, subprocess_env, tmp_path):
 def test_sandbox_subcommand_is_delegated(subprocess_env):
     proc = run(["sandbox", "--help"], subprocess_env)
     assert proc.returncode == 0 and "--faults" in proc.stdout
+
+
+def test_top_level_flags_reach_every_command(subprocess_env, tmp_path):
+    env = subprocess_env | {"KAGGLE_MCP_CACHE_DIR": str(tmp_path / "cache")}
+    proc = run(["--sandbox", "context", "titanic", "--top-notebooks", "1", "--max-tokens", "2000"], env)
+    assert proc.returncode == 0, proc.stderr
+    assert "competition:" in proc.stdout and "titanic" in proc.stdout
+    args = build_parser().parse_args(["--read-only", "sandbox", "--port", "0"])
+    assert args.command == "sandbox" and args.read_only and args.port == 0
+
+
+def test_context_without_credentials_uses_the_sandbox_like_stdio(subprocess_env, tmp_path):
+    env = subprocess_env | {"KAGGLE_MCP_CACHE_DIR": str(tmp_path / "cache")}
+    proc = run(["context", "titanic", "--top-notebooks", "0", "--max-tokens", "2000"], env)
+    assert proc.returncode == 0, proc.stderr
+    assert "title: Titanic" in proc.stdout and "embedded sandbox" in proc.stderr
