@@ -44,7 +44,7 @@ async def _client_download(endpoint: str, owner: str, slug: str, dest: Path) -> 
 
 async def _resolve_url(endpoint: str, owner: str, slug: str) -> tuple[str, int]:
     from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
-    from kaggle_mcp.kaggle.models import ApiDownloadDatasetRequest
+    from kaggle_mcp.kaggle.models.datasets import ApiDownloadDatasetRequest
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
 
     async with KaggleClient(ClientSettings(endpoint=endpoint), Credentials.token(SANDBOX_TOKEN)) as kc:

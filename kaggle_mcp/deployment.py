@@ -131,13 +131,11 @@ class Deployment:
         return ClientSettings.from_env(endpoint=endpoint) if endpoint else ClientSettings.from_env()
 
     async def _account_over(self, client: KaggleClient) -> Account:
-        from .context.service import ContextService
         from .workflows.account import Account
 
-        store = await anyio.to_thread.run_sync(self.store)
         workspace = await anyio.to_thread.run_sync(lambda: self.workspace)
-        return Account(client=client, workspace=workspace, contexts=ContextService(client, store),
-                       read_only=self.settings.read_only, sandbox=self.sandbox_url is not None)
+        return Account(client=client, workspace=workspace, store=self.store, read_only=self.settings.read_only,
+                       sandbox=self.sandbox_url is not None)
 
     async def _credentials(self) -> Credentials | None:
         """Decide (once) where requests go; the credentials to use there, or None to resolve them."""

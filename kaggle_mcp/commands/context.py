@@ -41,7 +41,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with deployment.running():
             account = await deployment.account()
-            result = await account.contexts.get(args.competition, top_notebooks=args.top_notebooks,
+            result = await (await account.contexts()).get(args.competition, top_notebooks=args.top_notebooks,
                                                 max_tokens=args.max_tokens, refresh=args.refresh, progress=progress)
     except (KaggleError, ValueError) as exc:
         print(f"error: {exc.message if isinstance(exc, KaggleError) else exc}", file=sys.stderr)

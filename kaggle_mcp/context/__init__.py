@@ -25,7 +25,22 @@ fetch), store (cache + jobs), service (keys, TTL, shared builds), cli (`kaggle-a
 The KaggleIngest-compatible REST routes over it live in `kaggle_mcp.web.rest`.
 """
 
-from .service import ContextResult, ContextService
-from .store import ContextStore, default_store_path
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ContextResult", "ContextService", "ContextStore", "default_store_path"]
+if TYPE_CHECKING:
+    from .service import ContextResult as ContextResult, ContextService as ContextService
+    from .store import ContextStore as ContextStore, default_store_path as default_store_path
+
+# Imported on first use (PEP 562): the token estimator and the notebook cleaner are used on their own,
+# and must not pull in the whole engine.
+_EXPORTS = {"ContextResult": "service", "ContextService": "service", "ContextStore": "store",
+            "default_store_path": "store"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -13,17 +13,25 @@ Services mirror Kaggle's (``competitions``, ``kernels``, ``datasets``, ``blobs``
 methods are the RPC names in snake_case; errors are ``errors.KaggleError`` subclasses.
 """
 
-from .client import ClientSettings, KaggleClient
-from .credentials import Credentials, resolve_credentials
-from .transfer import DownloadResult, HeadBytes, Progress, safe_unzip
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "ClientSettings",
-    "Credentials",
-    "DownloadResult",
-    "HeadBytes",
-    "KaggleClient",
-    "Progress",
-    "resolve_credentials",
-    "safe_unzip",
-]
+if TYPE_CHECKING:
+    from .client import ClientSettings as ClientSettings, KaggleClient as KaggleClient
+    from .credentials import Credentials as Credentials, resolve_credentials as resolve_credentials
+    from .transfer import DownloadResult as DownloadResult, HeadBytes as HeadBytes, Progress as Progress
+    from .transfer import safe_unzip as safe_unzip
+
+# Imported on first use (PEP 562): importing one small module of this package (refs, errors) must not
+# pull in httpx and every wire model, which a cold start cannot afford.
+_EXPORTS = {"ClientSettings": "client", "KaggleClient": "client", "Credentials": "credentials",
+            "resolve_credentials": "credentials", "DownloadResult": "transfer", "HeadBytes": "transfer",
+            "Progress": "transfer", "safe_unzip": "transfer"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

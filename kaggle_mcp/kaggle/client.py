@@ -14,7 +14,8 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -23,17 +24,19 @@ from async_lru import alru_cache
 from tenacity import AsyncRetrying
 
 from .. import __version__
-from .blobs import BlobService
-from .competitions import CompetitionService
 from .credentials import Credentials, resolve_credentials
-from .datasets import DatasetService
 from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
-from .kernels import KernelService
 from .protocol import decode, error_for, network_error
 from .retry import RetryMode, retrying
-from .security import SecurityService
-from .transfer import Transfers
 from .wire import WireModel, WireRequest
+
+if TYPE_CHECKING:
+    from .blobs import BlobService
+    from .competitions import CompetitionService
+    from .datasets import DatasetService
+    from .kernels import KernelService
+    from .security import SecurityService
+    from .transfer import Transfers
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +125,44 @@ class KaggleClient:
         # Agents repeat the same list calls, and many share one HTTP server: identical lists within the TTL
         # cost one Kaggle request, and concurrent identical ones wait on that same request.
         self._catalog = alru_cache(maxsize=256, ttl=ttl, key=_catalog_key)(self._send) if ttl > 0 else None
-        self.transfers = Transfers(self)
-        self.competitions = CompetitionService(self)
-        self.kernels = KernelService(self)
-        self.datasets = DatasetService(self)
-        self.blobs = BlobService(self)
-        self.security = SecurityService(self)
+
+    # Services are built on first use: each imports its wire models, and most sessions use only a few.
+
+    @cached_property
+    def transfers(self) -> Transfers:
+        from .transfer import Transfers
+
+        return Transfers(self)
+
+    @cached_property
+    def competitions(self) -> CompetitionService:
+        from .competitions import CompetitionService
+
+        return CompetitionService(self)
+
+    @cached_property
+    def kernels(self) -> KernelService:
+        from .kernels import KernelService
+
+        return KernelService(self)
+
+    @cached_property
+    def datasets(self) -> DatasetService:
+        from .datasets import DatasetService
+
+        return DatasetService(self)
+
+    @cached_property
+    def blobs(self) -> BlobService:
+        from .blobs import BlobService
+
+        return BlobService(self)
+
+    @cached_property
+    def security(self) -> SecurityService:
+        from .security import SecurityService
+
+        return SecurityService(self)
 
     async def __aenter__(self) -> KaggleClient:
         return self

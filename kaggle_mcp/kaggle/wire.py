@@ -82,7 +82,7 @@ EnumName = Annotated[str, BeforeValidator(_enum_name)]
 class WireModel(BaseModel):
     """A Kaggle message as received: snake_case attributes, camelCase on the wire, lenient input."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=False)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=False, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -100,7 +100,7 @@ class WireRequest(WireModel):
     field and the accepted values before anything is sent, so callers handle it like Kaggle's own 400.
     """
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
     def __init__(self, **data: Any) -> None:
         try:

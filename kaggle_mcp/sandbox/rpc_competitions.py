@@ -142,7 +142,8 @@ def download_data_file(ctx: Ctx, req: Req) -> Response:
     data_file = comp.files.get(name)
     if data_file is None:
         raise not_found(f"Data file '{name}' not found in competition '{comp.slug}'")
-    if data_file.blob.size > ctx.settings.zip_data_files_over:  # large files travel compressed, as on Kaggle
+    threshold = ctx.settings.zip_data_files_over
+    if threshold is not None and data_file.blob.size > threshold:  # large files travel compressed, as on Kaggle
         base = name.rsplit("/", 1)[-1]
         key = f"zip1-{comp.slug}-{name.replace('/', '-')}"
         with ctx.world.lock:

@@ -98,9 +98,9 @@ class SandboxSettings:
     hostile: bool = False
     max_body_bytes: int = 32 * 1024 * 1024
     big_csv_rows: int = 1_300_000
-    #: a competition data file bigger than this is served compressed, as `<name>.zip` holding it (Kaggle
-    #: does so with large files; kaggle 2.2.5 unwraps it)
-    zip_data_files_over: int = 32 * 1024 * 1024
+    #: a competition data file bigger than this is served compressed, as `<name>.zip` holding it, as Kaggle
+    #: does with some large files (kaggle 2.2.5 unwraps it); None serves every file as it is
+    zip_data_files_over: int | None = None
 
     def fault_spec(self) -> FaultSpec:
         return FaultSpec.parse(self.faults)

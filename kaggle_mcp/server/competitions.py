@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import FENCE_NOTE, decode_cursor, fence, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import competitions as flow
@@ -135,12 +135,10 @@ async def get_leaderboard(
                                      your_rank=board.your_rank))
 
 
-def register(mcp: MCPServer, read_only: bool) -> None:
-    add_tool(mcp, search_competitions, title="Search competitions", kind="competition", read_only=True, idempotent=True)
-    add_tool(mcp, get_competition_context, title="Get competition context", kind="competition", read_only=True,
-             idempotent=True)
-    add_tool(mcp, list_competition_files, title="List competition files", kind="competition", read_only=True,
-             idempotent=True)
-    add_tool(mcp, download_competition_data, title="Download competition data", kind="competition",
-             read_only=False, idempotent=True)
-    add_tool(mcp, get_leaderboard, title="Get leaderboard", kind="competition", read_only=True, idempotent=True)
+TOOLS = (
+    ToolSpec(search_competitions, "Search competitions", "competition", read_only=True, idempotent=True),
+    ToolSpec(get_competition_context, "Get competition context", "competition", read_only=True, idempotent=True),
+    ToolSpec(list_competition_files, "List competition files", "competition", read_only=True, idempotent=True),
+    ToolSpec(download_competition_data, "Download competition data", "competition", idempotent=True),
+    ToolSpec(get_leaderboard, "Get leaderboard", "competition", read_only=True, idempotent=True),
+)

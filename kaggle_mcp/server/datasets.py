@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
-from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import decode_cursor, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import datasets as flow
@@ -105,9 +105,9 @@ async def publish_dataset(
                   f"usable. Attach it with push_notebook(dataset_sources=[\"{done.dataset}\"]).", done)
 
 
-def register(mcp: MCPServer, read_only: bool) -> None:
-    add_tool(mcp, search_datasets, title="Search datasets", kind="dataset", read_only=True, idempotent=True)
-    add_tool(mcp, list_dataset_files, title="List dataset files", kind="dataset", read_only=True, idempotent=True)
-    add_tool(mcp, download_dataset, title="Download dataset", kind="dataset", read_only=False, idempotent=True)
-    if not read_only:
-        add_tool(mcp, publish_dataset, title="Publish dataset", kind="dataset", read_only=False)
+TOOLS = (
+    ToolSpec(search_datasets, "Search datasets", "dataset", read_only=True, idempotent=True),
+    ToolSpec(list_dataset_files, "List dataset files", "dataset", read_only=True, idempotent=True),
+    ToolSpec(download_dataset, "Download dataset", "dataset", idempotent=True),
+    ToolSpec(publish_dataset, "Publish dataset", "dataset", writes=True),
+)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 
 from kaggle_mcp.server.errors import CONFIGURE
-from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import result, toon
 from kaggle_mcp.server.request import account
 from kaggle_mcp.workflows.identity import Identity
@@ -27,5 +27,4 @@ async def whoami(ctx: Context) -> Annotated[CallToolResult, Identity]:
     return result(text, me)
 
 
-def register(mcp: MCPServer, read_only: bool) -> None:
-    add_tool(mcp, whoami, title="Who am I", read_only=True, idempotent=True)
+TOOLS = (ToolSpec(whoami, "Who am I", read_only=True, idempotent=True),)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
-from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import FENCE_NOTE, decode_cursor, fence, result, table_answer
 from kaggle_mcp.server.request import account, deployment
 from kaggle_mcp.workflows import notebooks as flow
@@ -80,6 +80,7 @@ async def read_notebook(
                                tokens=got.tokens))
 
 
-def register(mcp: MCPServer, read_only: bool) -> None:
-    add_tool(mcp, list_notebooks, title="List notebooks", kind="notebook", read_only=True, idempotent=True)
-    add_tool(mcp, read_notebook, title="Read notebook", kind="notebook", read_only=True, idempotent=True)
+TOOLS = (
+    ToolSpec(list_notebooks, "List notebooks", "notebook", read_only=True, idempotent=True),
+    ToolSpec(read_notebook, "Read notebook", "notebook", read_only=True, idempotent=True),
+)

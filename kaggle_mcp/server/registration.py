@@ -1,9 +1,14 @@
-"""How a tool is registered: its name, a description written for a model, honest hints, the error guard."""
+"""How a tool is registered: its name, a description written for a model, honest hints, the error guard.
+
+Each tool module lists its tools as `TOOLS` (a tuple of ToolSpec); `register` adds them to a server, all
+of them or only some (the tool catalog builds just the tool that is called).
+"""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -12,23 +17,43 @@ from mcp.types import ToolAnnotations
 from kaggle_mcp.server.errors import guarded
 
 
-def add_tool(mcp: MCPServer, fn: Callable[..., Awaitable[Any]], *, title: str, kind: str | None = None,
-             read_only: bool, idempotent: bool = False, destructive: bool = False,
-             open_world: bool = True) -> None:
-    """Register `fn` under its own name with its docstring as the description and honest hints."""
-    mcp.add_tool(
-        guarded(fn.__name__, kind)(fn),
-        name=fn.__name__,
-        title=title,
-        description=_one_paragraph_per_block(fn.__doc__ or ""),
-        annotations=ToolAnnotations(
-            title=title,
-            read_only_hint=read_only,
-            destructive_hint=destructive,
-            idempotent_hint=idempotent,
-            open_world_hint=open_world,
-        ),
-    )
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool: the adapter function (named as the tool, its docstring the description), its title, what
+    kind of thing its errors are about, and its hints. `writes` tools change things on Kaggle and are left
+    out in read-only mode."""
+
+    fn: Callable[..., Awaitable[Any]]
+    title: str
+    kind: str | None = None
+    read_only: bool = False
+    idempotent: bool = False
+    destructive: bool = False
+    writes: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.fn.__name__
+
+
+def register(mcp: MCPServer, tools: Iterable[ToolSpec], read_only_mode: bool,
+             only: Collection[str] | None = None) -> list[str]:
+    """Add `tools` (those named in `only`, if given) to `mcp`; returns the names added."""
+    added = []
+    for spec in tools:
+        if (read_only_mode and spec.writes) or (only is not None and spec.name not in only):
+            continue
+        mcp.add_tool(
+            guarded(spec.name, spec.kind)(spec.fn),
+            name=spec.name,
+            title=spec.title,
+            description=_one_paragraph_per_block(spec.fn.__doc__ or ""),
+            annotations=ToolAnnotations(title=spec.title, read_only_hint=spec.read_only,
+                                        destructive_hint=spec.destructive, idempotent_hint=spec.idempotent,
+                                        open_world_hint=True),
+        )
+        added.append(spec.name)
+    return added
 
 
 def _one_paragraph_per_block(doc: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.notebooks import NotebookArg
-from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import FENCE_NOTE, fence, fit_rows, result, skipped_note, tail, tail_within, toon
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows.pushing import ACCELERATORS, Pushed, PushRequest, push_notebook as push
@@ -120,10 +120,8 @@ def _output_text(out: Output, log_lines: int) -> str:
     return "\n".join(parts)
 
 
-def register(mcp: MCPServer, read_only: bool) -> None:
-    if not read_only:
-        add_tool(mcp, push_notebook, title="Push notebook and run it", kind="notebook", read_only=False)
-    add_tool(mcp, get_notebook_status, title="Get notebook run status", kind="notebook", read_only=True,
-             idempotent=True)
-    add_tool(mcp, get_notebook_output, title="Get notebook output", kind="notebook", read_only=False,
-             idempotent=True)
+TOOLS = (
+    ToolSpec(push_notebook, "Push notebook and run it", "notebook", writes=True),
+    ToolSpec(get_notebook_status, "Get notebook run status", "notebook", read_only=True, idempotent=True),
+    ToolSpec(get_notebook_output, "Get notebook output", "notebook", idempotent=True),
+)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CompetitionArg, CursorArg
-from kaggle_mcp.server.registration import add_tool
+from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import decode_cursor, result, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import submissions as flow
@@ -57,7 +57,7 @@ async def submit_to_competition(
                   "Scoring takes a minute or two: call list_submissions to see the public score.", done)
 
 
-def register(mcp: MCPServer, read_only: bool) -> None:
-    add_tool(mcp, list_submissions, title="List my submissions", kind="competition", read_only=True, idempotent=True)
-    if not read_only:
-        add_tool(mcp, submit_to_competition, title="Submit to competition", kind="competition", read_only=False)
+TOOLS = (
+    ToolSpec(list_submissions, "List my submissions", "competition", read_only=True, idempotent=True),
+    ToolSpec(submit_to_competition, "Submit to competition", "competition", writes=True),
+)

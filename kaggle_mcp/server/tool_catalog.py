@@ -1,13 +1,12 @@
-"""Answer `tools/list` from the catalog an earlier start saved; build a tool module when one of its tools is
-first called.
+"""Answer `tools/list` from the catalog an earlier start saved; build a tool when it is first called.
 
 Why: importing the tool modules and building the argument and output models of every tool costs a
 fifth of a cold start, and MCP clients start servers often (Claude Desktop at every launch), mostly to
-list tools. So a stdio server lists from the catalog, and builds only the modules whose tools are called.
+list tools. So a stdio server lists from the catalog, and builds only the tools that are called.
 
 Why it cannot go stale: the catalog is keyed by the content (sha256) of every source file that can shape
 a tool's schema (the whole package but the sandbox), the versions of Python, mcp and pydantic, and the
-mode. Whenever a module is built, its tools are compared with the catalog's entries; on any difference
+mode. Whenever a tool is built, it is compared with the catalog's entry; on any difference
 everything is built, the catalog is rewritten, and a client that was shown the old list is sent
 `notifications/tools/list_changed`. What is listed is the SDK's own `tools/list` answer for the same
 protocol version, recorded when every tool was built; only its `tools` array is replayed.
@@ -31,6 +30,7 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 
 from kaggle_mcp.locations import cache_dir
+from kaggle_mcp.server.registration import ToolSpec, register
 
 log = logging.getLogger("kaggle_mcp.server")
 
@@ -49,10 +49,15 @@ def catalog_key(mode: str) -> str:
     return digest.hexdigest()
 
 
+def tools_of(module: str) -> tuple[ToolSpec, ...]:
+    specs: tuple[ToolSpec, ...] = import_module(f"kaggle_mcp.server.{module}").TOOLS
+    return specs
+
+
 def register_all(mcp: MCPServer, read_only: bool) -> None:
     """Every tool, in the order an agent meets them (what a server without a catalog does at start)."""
     for module in TOOL_MODULES:
-        import_module(f"kaggle_mcp.server.{module}").register(mcp, read_only)
+        register(mcp, tools_of(module), read_only)
 
 
 class ToolCatalog:
@@ -64,7 +69,8 @@ class ToolCatalog:
         self.path = cache_dir() / f"tool-catalog-{self.mode}.json"
         self.key = catalog_key(self.mode)
         self.saved: dict[str, Any] = self._load()
-        self.built: set[str] = set()
+        self.built: set[str] = set()  # tool names
+        self.complete = False  # every tool built
         self.listed_from_catalog = False
         self._mcp: MCPServer | None = None
 
@@ -98,31 +104,37 @@ class ToolCatalog:
 
     # -- building -----------------------------------------------------------------------------------
 
-    async def _build(self, modules: list[str]) -> bool:
-        """Register `modules`, recording their tools; True if the catalog described any of them otherwise."""
+    async def _build(self, wanted: dict[str, set[str] | None]) -> bool:
+        """Register the tools `wanted` (module -> names, None for all of them), recording each; True if the
+        catalog described any of them otherwise."""
         known: dict[str, Any] = self.saved.setdefault("tools", {})
         believed = dict(known)
+        added: dict[str, str] = {}
+        for module, names in wanted.items():
+            tools = tools_of(module)
+            only = ({spec.name for spec in tools} if names is None else names) - self.built
+            for name in register(self.mcp, tools, self.read_only, only=only):
+                added[name] = module
+        self.built |= added.keys()
         stale = False
-        for module in modules:
-            if module in self.built:
-                continue
-            before = {t.name for t in await self.mcp.list_tools()}
-            import_module(f"kaggle_mcp.server.{module}").register(self.mcp, self.read_only)
-            self.built.add(module)
-            for tool in await self.mcp.list_tools():
-                if tool.name in before:
-                    continue
+        for tool in await self.mcp.list_tools():
+            if tool.name in added:
                 entry = tool.model_dump(mode="json", by_alias=True, exclude_none=True)
                 stale = stale or (bool(believed) and believed.get(tool.name) != entry)
                 known[tool.name] = entry
-                self.saved.setdefault("modules", {})[tool.name] = module
+                self.saved.setdefault("modules", {})[tool.name] = added[tool.name]
+        return stale
+
+    async def _build_all(self) -> bool:
+        stale = await self._build({module: None for module in TOOL_MODULES})
+        self.complete = True
         return stale
 
     async def _rebuild(self, ctx: ServerRequestContext[Any, Any]) -> None:
         """The catalog described other tools than the code builds: build all, forget the recorded listings,
         and tell a client that was shown the old list."""
         log.info("the tool catalog was stale; rebuilding it")
-        await self._build(list(TOOL_MODULES))
+        await self._build_all()
         self.saved.pop("listings", None)
         self._save()
         if self.listed_from_catalog:
@@ -131,20 +143,18 @@ class ToolCatalog:
             except Exception as exc:  # no back-channel (stateless HTTP): the next tools/list is right anyway
                 log.debug("could not send tools/list_changed: %s", exc)
 
-    @property
-    def complete(self) -> bool:
-        return len(self.built) == len(TOOL_MODULES)
-
     # -- the middleware -----------------------------------------------------------------------------
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/list":
             return await self._list(ctx, call_next)
         if ctx.method == "tools/call" and not self.complete:
-            name = (ctx.params or {}).get("name")
+            name = str((ctx.params or {}).get("name"))
             module = self.saved.get("modules", {}).get(name)
-            if await self._build([module] if module in TOOL_MODULES else list(TOOL_MODULES)):
-                await self._rebuild(ctx)
+            if name not in self.built:
+                stale = await (self._build({module: {name}}) if module in TOOL_MODULES else self._build_all())
+                if stale:
+                    await self._rebuild(ctx)
         return await call_next(ctx)
 
     async def _list(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
@@ -154,7 +164,7 @@ class ToolCatalog:
             if isinstance(answer, dict) and "tools" in answer:
                 self.listed_from_catalog = True
                 return {**answer, "tools": listing}
-        if not self.complete and await self._build(list(TOOL_MODULES)):
+        if not self.complete and await self._build_all():
             await self._rebuild(ctx)
         answer = await call_next(ctx)
         if isinstance(answer, dict) and "tools" in answer:

@@ -118,7 +118,7 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
             return _detail(400, str(exc))
         try:
             account = await deployment.account()
-            result = await account.contexts.get(slug, top_notebooks=params.top_n, max_tokens=max_tokens)
+            result = await (await account.contexts()).get(slug, top_notebooks=params.top_n, max_tokens=max_tokens)
         except Exception as exc:  # Kaggle's answer, mapped to a status; anything else is a 500
             return _kaggle_error(exc)
         return JSONResponse({
@@ -169,7 +169,7 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         job_id = secrets.token_urlsafe(18)
         job = job_tag(job_id)
         key = context_key(slug, params.top_n, max_tokens, username, job)
-        store = deployment.store()
+        store = await anyio.to_thread.run_sync(deployment.store)
         await anyio.to_thread.run_sync(store.start_job, key, slug, job_params(params.top_n, max_tokens, username, job))
         task = BackgroundTask(_private_build, deployment, credentials, key, slug, params.top_n, max_tokens, job)
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
@@ -184,7 +184,7 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         except InvalidReference as exc:
             return _detail(400, str(exc))
         job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)
-        store = deployment.store()
+        store = await anyio.to_thread.run_sync(deployment.store)
         row = (await anyio.to_thread.run_sync(store.latest, slug, job_tag(job_id)) if job_id else None) \
             or await anyio.to_thread.run_sync(store.latest, slug)
         if row is None:
@@ -220,10 +220,10 @@ async def _private_build(deployment: Deployment, credentials: Credentials, key: 
 
     Always a fresh build (`refresh=True`): the job row was set to processing before answering, and
     only a build moves it on."""
-    store = deployment.store()
+    store = await anyio.to_thread.run_sync(deployment.store)
     try:
         async with deployment.account_with(credentials) as account:
-            await account.contexts.get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True, job=job)
+            await (await account.contexts()).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True, job=job)
     except Exception as exc:  # the service records Kaggle's message; here only the type is logged
         log.info("private context build for %s failed: %s", slug, type(exc).__name__)
         row = await anyio.to_thread.run_sync(store.get, key)

@@ -7,21 +7,35 @@ workflow serves the MCP tools, the REST API and the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..context.service import ContextService
-from ..kaggle.client import KaggleClient
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..kaggle.client import KaggleClient
+    from ..context.service import ContextService
+    from ..context.store import ContextStore
 
 
 @dataclass(frozen=True)
 class Account:
-    """`client` talks to Kaggle as this account; `workspace` is where its files live; `contexts` builds
-    and caches competition contexts in this account's cache scope. `read_only` refuses every write to
-    Kaggle; `sandbox` says the client talks to the embedded emulator, not kaggle.com (answers say so)."""
+    """`client` talks to Kaggle as this account; `workspace` is where its files live; `store` opens (on
+    first use: most calls never need it) the store of this account's cache scope. `read_only` refuses
+    every write to Kaggle; `sandbox` says the client talks to the embedded emulator, not kaggle.com."""
 
     client: KaggleClient
     workspace: Workspace
-    contexts: ContextService
+    store: Callable[[], ContextStore]
     read_only: bool = False
     sandbox: bool = False
+
+    async def contexts(self) -> ContextService:
+        """The context engine in this account's cache scope (builds are shared per store); the store is
+        opened in a worker thread the first time (it touches the disk)."""
+        import anyio.to_thread
+
+        from ..context.service import ContextService
+
+        return ContextService(self.client, await anyio.to_thread.run_sync(self.store))

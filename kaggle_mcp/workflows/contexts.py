@@ -29,7 +29,7 @@ class CompetitionContext(BaseModel):
 async def competition_context(account: Account, competition: str, top_notebooks: int = 5, max_tokens: int = 12000,
                               refresh: bool = False, progress: Progress | None = None) -> CompetitionContext:
     slug = competition_slug(competition)
-    built = await account.contexts.get(slug, top_notebooks=top_notebooks, max_tokens=max_tokens, refresh=refresh,
+    built = await (await account.contexts()).get(slug, top_notebooks=top_notebooks, max_tokens=max_tokens, refresh=refresh,
                                        progress=progress)
     stats = built.stats or {}
     info = ContextInfo(competition=slug, tokens=stats.get("tokens_estimated"),

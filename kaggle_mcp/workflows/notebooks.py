@@ -8,19 +8,21 @@ notebook can be megabytes of JSON, and parsing it must not stall other requests.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import anyio.to_thread
 from pydantic import BaseModel
 
 from ..context.notebooks import clean_notebook, render_cells
-from ..kaggle.client import KaggleClient
 from ..kaggle.models.enums import KernelsListSortType
 from ..kaggle.models.kernels import ApiKernelMetadata
 from ..kaggle.refs import Ref, competition_slug, dataset_ref, notebook_ref
 from .account import Account
 from .display import day
 from .errors import WorkflowError
+
+if TYPE_CHECKING:
+    from ..kaggle.client import KaggleClient
 
 NotebookSort = Literal["votes", "hotness", "score", "score_ascending", "date_run", "date_created", "comments",
                        "views", "relevance"]

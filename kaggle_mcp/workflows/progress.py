@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from ..kaggle.transfer import Progress as ByteProgress
 from .display import human_bytes
+
+if TYPE_CHECKING:
+    from ..kaggle.transfer import Progress as ByteProgress
 
 #: done and total in the work's own unit (bytes, seconds, steps); total None when unknown
 Progress = Callable[[float, float | None, str], Awaitable[None]]

@@ -7,17 +7,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio.to_thread
 from pydantic import BaseModel
 
-from ..kaggle.client import KaggleClient
 from ..kaggle.errors import Forbidden, NotFound
 from ..kaggle.models.kernels import ApiSaveKernelResponse
 from ..kaggle.refs import competition_slug, dataset_ref, notebook_ref
 from .account import Account
 from .errors import WorkflowError
+
+if TYPE_CHECKING:
+    from ..kaggle.client import KaggleClient
 
 KernelType = Literal["script", "notebook"]
 Language = Literal["python", "r", "rmarkdown"]

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from pydantic import BaseModel
 
-from ..kaggle.client import KaggleClient
 from ..kaggle.errors import KaggleError
 from ..kaggle.refs import competition_slug, notebook_ref, require_owner
 from .account import Account
 from .display import day
 from .errors import WorkflowError
 from .progress import Progress, byte_progress
+
+if TYPE_CHECKING:
+    from ..kaggle.client import KaggleClient
 
 
 class SubmissionRow(BaseModel):

@@ -15,7 +15,7 @@ import os
 import pytest
 
 from kaggle_mcp.kaggle.errors import KaggleError
-from kaggle_mcp.kaggle.models import ApiCreateDatasetVersionRequestBody, ApiDatasetColumn, ApiDatasetNewFile
+from kaggle_mcp.kaggle.models.datasets import ApiCreateDatasetVersionRequestBody, ApiDatasetColumn, ApiDatasetNewFile
 
 pytestmark = pytest.mark.anyio
 

@@ -7,21 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kaggle_mcp.kaggle.errors import BadRequest
-from kaggle_mcp.kaggle.models import (
-    ApiCompetition,
-    ApiCreateDatasetRequest,
-    ApiCreateDatasetVersionRequest,
-    ApiCreateDatasetVersionRequestBody,
-    ApiDatasetColumn,
-    ApiDatasetNewFile,
-    ApiGetAcceleratorQuotaStatisticsResponse,
-    ApiGetKernelSessionStatusResponse,
-    ApiListCompetitionsRequest,
-    ApiListDatasetsRequest,
-    ApiListKernelsRequest,
-    ApiListSubmissionsRequest,
-    ApiSaveKernelRequest,
-)
+from kaggle_mcp.kaggle.models.competitions import ApiCompetition, ApiListCompetitionsRequest, ApiListSubmissionsRequest
+from kaggle_mcp.kaggle.models.datasets import ApiCreateDatasetRequest, ApiCreateDatasetVersionRequest, ApiCreateDatasetVersionRequestBody, ApiDatasetColumn, ApiDatasetNewFile, ApiListDatasetsRequest
+from kaggle_mcp.kaggle.models.kernels import ApiGetAcceleratorQuotaStatisticsResponse, ApiGetKernelSessionStatusResponse, ApiListKernelsRequest, ApiSaveKernelRequest
 
 
 def test_plain_fields_are_omitted_at_their_default_and_optional_fields_sent_when_set():

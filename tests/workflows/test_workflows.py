@@ -117,7 +117,10 @@ def private_cache(tmp_path, monkeypatch):
 
 async def test_reading_a_large_notebook_leaves_the_event_loop_free(fresh_sandbox, workspace, tmp_path, private_cache):
     """Cleaning a notebook of 10 000 cells takes about a second of CPU; it runs in a worker thread, so a
-    ticker on the event loop keeps ticking meanwhile."""
+    ticker on the event loop keeps ticking meanwhile. What is measured is the CPU time the event loop's own
+    thread spends between two ticks, which a busy machine does not inflate (wall-clock gaps it does)."""
+    import time
+
     import json
 
     from kaggle_mcp.workflows.notebooks import read_notebook
@@ -131,10 +134,10 @@ async def test_reading_a_large_notebook_leaves_the_event_loop_free(fresh_sandbox
     gaps: list[float] = []
 
     async def ticker() -> None:
-        last = anyio.current_time()
+        last = time.thread_time()
         while True:
             await anyio.sleep(0.005)
-            now = anyio.current_time()
+            now = time.thread_time()
             gaps.append(now - last)
             last = now
 
@@ -147,4 +150,4 @@ async def test_reading_a_large_notebook_leaves_the_event_loop_free(fresh_sandbox
             part = await read_notebook(account, pushed.ref, budget=8000)
             tg.cancel_scope.cancel()
     assert part.parts > 10 and len(gaps) > 20
-    assert max(gaps) < 0.25, f"the loop stalled for {max(gaps):.3f} s"
+    assert max(gaps) < 0.1, f"the event loop's thread worked {max(gaps):.3f} s of CPU between two ticks"

@@ -1,6 +1,5 @@
 """Wire messages of ``blobs.BlobApiService`` (reference §4.4)."""
 
-from __future__ import annotations
 
 from ..wire import WireModel, WireRequest
 from .enums import ApiBlobType

@@ -4,7 +4,6 @@ Request defaults encode proto3 presence (see ``wire``): ``None`` = optional, sen
 anything else = plain, omitted at that value.
 """
 
-from __future__ import annotations
 
 from pydantic import Field
 
@@ -237,7 +236,7 @@ class ApiTopicMessage(WireModel):
     votes: Int64 = 0
     is_deleted: bool = False
     is_pinned: bool = False
-    replies: list[ApiTopicMessage] = Field(default_factory=list)
+    replies: "list[ApiTopicMessage]" = Field(default_factory=list)
 
 
 class ApiListTopicMessagesResponse(WireModel):

@@ -1,6 +1,5 @@
 """Wire messages of ``datasets.DatasetApiService`` (reference §4.3, Appendix A)."""
 
-from __future__ import annotations
 
 from pydantic import Field
 
@@ -83,7 +82,7 @@ class ApiDatasetNewFile(WireModel):
 
 class ApiUploadDirectoryInfo(WireModel):
     name: str = ""
-    directories: list[ApiUploadDirectoryInfo] = Field(default_factory=list)
+    directories: "list[ApiUploadDirectoryInfo]" = Field(default_factory=list)
     files: list[ApiDatasetNewFile] = Field(default_factory=list)
 
 
@@ -98,7 +97,7 @@ class ApiCreateDatasetRequest(WireRequest):
     subtitle: str | None = None
     description: str | None = None
     category_ids: list[str] = Field(default_factory=list)
-    directories: list[ApiUploadDirectoryInfo] = Field(default_factory=list)
+    directories: "list[ApiUploadDirectoryInfo]" = Field(default_factory=list)
 
 
 class ApiCreateDatasetVersionRequestBody(WireModel):
@@ -108,7 +107,7 @@ class ApiCreateDatasetVersionRequestBody(WireModel):
     subtitle: str | None = None
     description: str | None = None
     category_ids: list[str] = Field(default_factory=list)
-    directories: list[ApiUploadDirectoryInfo] = Field(default_factory=list)
+    directories: "list[ApiUploadDirectoryInfo]" = Field(default_factory=list)
 
 
 class ApiCreateDatasetVersionRequest(WireRequest):

@@ -1,6 +1,5 @@
 """Wire messages of ``kernels.KernelsApiService`` (reference §4.2, Appendix A/B)."""
 
-from __future__ import annotations
 
 from datetime import timedelta
 

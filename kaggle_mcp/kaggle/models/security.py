@@ -1,6 +1,5 @@
 """Wire messages of ``security.OAuthService`` (reference §2.3, §4.5)."""
 
-from __future__ import annotations
 
 from ..wire import Int64, WireModel, WireRequest
 
