@@ -31,6 +31,7 @@ def build_server(settings: Settings | None = None, *, deployment: Deployment | N
     tool is built here.
     """
     from kaggle_mcp.server import resources
+    from kaggle_mcp.server.argument_errors import concise_argument_errors
     from kaggle_mcp.server.tool_catalog import ToolCatalog, register_all
 
     settings = settings or Settings.from_env()
@@ -44,7 +45,7 @@ def build_server(settings: Settings | None = None, *, deployment: Deployment | N
     catalog = ToolCatalog(settings.read_only) if lazy_tools else None
     mcp = MCPServer("kaggle", title="Kaggle", instructions=INSTRUCTIONS, version=__version__,
                     website_url="https://github.com/kaggle-agent-mcp/kaggle-agent-mcp", lifespan=lifespan,
-                    middleware=[catalog] if catalog else None)
+                    middleware=[concise_argument_errors, *([catalog] if catalog else [])])
     if catalog:
         catalog.attach(mcp)
     else:

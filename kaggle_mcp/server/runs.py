@@ -30,7 +30,7 @@ class Output(BaseModel):
 async def push_notebook(
     ctx: Context,
     title: Annotated[str, Field(min_length=5, description="Notebook title (5+ characters); a new notebook's slug derives from it.")],
-    source: Annotated[str | None, Field(description="Inline code (a script, or .ipynb JSON). Give source or path.")] = None,
+    source: Annotated[str, Field(description="Inline code (a script, or .ipynb JSON as a string). Give source or path.")] = "",
     path: Annotated[str | None, Field(description="A .py/.R/.ipynb file inside the workspace. Give source or path.")] = None,
     notebook: Annotated[str | None, Field(description="Existing notebook to push a new version of (owner/slug or URL).")] = None,
     kernel_type: Annotated[Literal["script", "notebook"], Field(description="'script' or 'notebook' (.ipynb paths are notebooks).")] = "script",
@@ -52,7 +52,7 @@ async def push_notebook(
     fetch results with get_notebook_output."""
     me = await account(ctx)
     pushed = await push(me, PushRequest(
-        title=title, source=source, path=path, notebook=notebook, kernel_type=kernel_type, language=language,
+        title=title, source=source or None, path=path, notebook=notebook, kernel_type=kernel_type, language=language,
         accelerator=accelerator, internet=internet, private=private, competition_sources=tuple(competition_sources),
         dataset_sources=tuple(dataset_sources), kernel_sources=tuple(kernel_sources),
         model_sources=tuple(model_sources), timeout_minutes=timeout_minutes, confirm=confirm))

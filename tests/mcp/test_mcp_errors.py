@@ -115,3 +115,24 @@ async def test_whoami_without_credentials_says_how_to_sign_in(sandbox, settings_
         result = await c.call_tool("whoami", {})
     assert not result.is_error and result.structured_content["username"] is None
     assert "Not signed in" in result.content[0].text and "KAGGLE_API_TOKEN" in result.content[0].text
+
+
+async def test_invalid_arguments_are_named_in_one_line_with_the_valid_values(server):
+    async with Client(server) as c:
+        result = await c.call_tool("search_competitions", {"sort_by": "popular", "page": 0, "query": "secret-value"})
+    text = "\n".join(getattr(block, "text", "") for block in result.content)
+    assert result.is_error and "\n" not in text
+    assert text.startswith("search_competitions was called with invalid arguments: sort_by: Input should be 'best'")
+    assert "page: Input should be greater than or equal to 1" in text and text.endswith("again with valid values.")
+    assert "pydantic.dev" not in text and "input_value" not in text and "popular" not in text
+
+
+async def test_a_notebook_given_as_ipynb_json_text_is_pushed_as_a_notebook(server):
+    notebook = ('{"cells": [{"cell_type": "code", "source": "print(6 * 7)", "metadata": {}, "outputs": [], '
+                '"execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}')
+    async with Client(server) as c:
+        pushed = await c.call_tool("push_notebook", {"title": "Notebook as JSON text", "source": notebook,
+                                                     "kernel_type": "notebook"})
+        assert not pushed.is_error, pushed.content
+        read = await c.call_tool("read_notebook", {"notebook": pushed.structured_content["ref"]})
+    assert "print(6 * 7)" in "\n".join(getattr(block, "text", "") for block in read.content)
