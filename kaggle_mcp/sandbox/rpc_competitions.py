@@ -226,11 +226,18 @@ def list_topic_messages(ctx: Ctx, req: Req) -> dict:
     return {"messages": [first, *replies]}
 
 
-def api_submission(comp: Competition, sub: Submission) -> dict:
+def scored(ctx: Ctx, sub: Submission) -> bool:
+    """Whether the scoring delay has passed: until then Kaggle shows a submission PENDING, without a score."""
+    return datetime.now(timezone.utc) >= sub.date + timedelta(seconds=ctx.settings.scoring_delay_s)
+
+
+def api_submission(ctx: Ctx, comp: Competition, sub: Submission) -> dict:
+    status, public, private, error = (sub.status, sub.public_score, sub.private_score, sub.error) \
+        if scored(ctx, sub) else ("PENDING", "", "", "")
     return clean({
         "ref": sub.ref, "totalBytes": sub.total_bytes, "date": ts(sub.date), "description": sub.description,
-        "errorDescription": sub.error or None, "fileName": sub.file_name, "publicScore": sub.public_score,
-        "privateScore": sub.private_score, "status": None if sub.status == "PENDING" else sub.status,
+        "errorDescription": error or None, "fileName": sub.file_name, "publicScore": public,
+        "privateScore": private, "status": None if status == "PENDING" else status,
         "submittedBy": sub.user, "submittedByRef": sub.user, "teamName": sub.user,
         "url": f"{comp.url}/submissions#{sub.ref}"})
 
@@ -248,7 +255,7 @@ def list_submissions(ctx: Ctx, req: Req) -> dict:
                      "SUBMISSION_GROUP_ALL")
     subs = [s for s in ctx.world.submissions if s.competition == comp.slug and s.user == user]
     if group != "SUBMISSION_GROUP_ALL":
-        subs = [s for s in subs if s.status == "COMPLETE"]
+        subs = [s for s in subs if s.status == "COMPLETE" and scored(ctx, s)]
     if sort == "SUBMISSION_SORT_BY_NAME":
         subs.sort(key=lambda s: s.file_name)
     elif sort in ("SUBMISSION_SORT_BY_PUBLIC_SCORE", "SUBMISSION_SORT_BY_PRIVATE_SCORE"):
@@ -256,7 +263,7 @@ def list_submissions(ctx: Ctx, req: Req) -> dict:
     else:
         subs.sort(key=lambda s: (s.date, s.ref), reverse=True)
     page, token = paginate(subs, req, legacy_page=True)
-    return clean({"submissions": [api_submission(comp, s) for s in page], "nextPageToken": token or None})
+    return clean({"submissions": [api_submission(ctx, comp, s) for s in page], "nextPageToken": token or None})
 
 
 @rpc(S, "GetSubmission")
@@ -266,7 +273,7 @@ def get_submission(ctx: Ctx, req: Req) -> dict:
     sub = next((s for s in ctx.world.submissions if s.ref == ref and s.user == user), None)
     if sub is None:
         raise not_found(f"Submission {ref} not found")
-    return api_submission(ctx.world.competitions[sub.competition], sub)
+    return api_submission(ctx, ctx.world.competitions[sub.competition], sub)
 
 
 def limits(ctx: Ctx, comp: Competition, user: str) -> dict:

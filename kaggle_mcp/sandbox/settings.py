@@ -101,6 +101,9 @@ class SandboxSettings:
     #: a competition data file bigger than this is served compressed, as `<name>.zip` holding it, as Kaggle
     #: does with some large files (kaggle 2.2.5 unwraps it); None serves every file as it is
     zip_data_files_over: int | None = None
+    #: seconds a new submission stays PENDING before its score shows, as on Kaggle, where scoring takes a
+    #: while (0: scored at once)
+    scoring_delay_s: float = 0.0
 
     def fault_spec(self) -> FaultSpec:
         return FaultSpec.parse(self.faults)

@@ -45,16 +45,25 @@ async def submit_to_competition(
     file: Annotated[str, Field(description="The submission file: a workspace path (e.g. notebooks/you/nb/output/submission.csv), or for a code competition the output file name of `notebook` (e.g. submission.csv).")],
     message: Annotated[str, Field(description="Short description shown in your submission history.")],
     confirm: Annotated[bool, Field(description="Must be true: submitting uses one of today's limited submissions. Ask the user first.")] = False,
-    notebook: Annotated[str | None, Field(description="Code competitions only: the notebook (owner/slug or owner/slug/version) whose completed run produced `file`.")] = None,
+    notebook: Annotated[str | None, Field(description="Code competitions only: the notebook (owner/slug, or owner/slug/version; without a version, its latest completed run) whose output `file` is.")] = None,
+    wait_seconds: Annotated[int, Field(ge=0, le=600, description="Wait up to this long for the score (0 = answer at once).")] = 30,
 ) -> Annotated[CallToolResult, flow.Submitted]:
     """Submit predictions to a competition. A workspace file is checked against the sample submission's
     columns and today's quota before anything is sent; nothing goes out without confirm=true. For code
     competitions pass `notebook` (a completed run of yours) and the name of its output file instead.
-    Afterwards call list_submissions to read the score."""
-    done = await flow.submit(await account(ctx), competition, file, message, confirm, notebook, progress(ctx))
-    left = "" if done.remaining_today is None else f"{done.remaining_today} submissions remaining today. "
-    return result(f"{done.message} (submission {done.ref}). {left}"
-                  "Scoring takes a minute or two: call list_submissions to see the public score.", done)
+    It then waits (wait_seconds) for Kaggle to score it and answers with the public score."""
+    done = await flow.submit(await account(ctx), competition, file, message, confirm, notebook, wait_seconds,
+                             progress(ctx))
+    version = f" from version {done.notebook_version} of {notebook}" if done.notebook_version else ""
+    left = "" if done.remaining_today is None else f" {done.remaining_today} submissions remaining today."
+    if done.status == "COMPLETE":
+        outcome = f"Scored: public score {done.public_score}."
+    elif done.status == "ERROR":
+        outcome = f"Kaggle could not score it: {done.error or 'no reason given'}. Fix the file and submit again."
+    else:
+        outcome = (f"Still {done.status} after {done.waited_seconds:.0f}s: call "
+                   f'list_submissions(competition="{done.competition}") in a minute to read the score.')
+    return result(f"{done.message} (submission {done.ref}{version}). {outcome}{left}", done)
 
 
 TOOLS = (

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
 import anyio.to_thread
 from pydantic import BaseModel
 
@@ -15,9 +16,12 @@ from .account import Account
 from .display import day
 from .errors import WorkflowError
 from .progress import Progress, byte_progress
+from .runs import FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS
 
 if TYPE_CHECKING:
     from ..kaggle.client import KaggleClient
+
+RECENT_VERSIONS = 10  # how far back a code submission looks for a completed run
 
 
 class SubmissionRow(BaseModel):
@@ -38,10 +42,18 @@ class SubmissionPage(BaseModel):
 
 
 class Submitted(BaseModel):
+    """What was sent (for a code competition, which notebook version), and how far scoring got while we
+    waited: `status` PENDING, COMPLETE or ERROR, with the public score or Kaggle's error."""
+
     competition: str
     ref: int | str | None = None
     message: str
     remaining_today: int | None = None
+    notebook_version: int | None = None
+    status: str = "PENDING"
+    public_score: str | None = None
+    error: str | None = None
+    waited_seconds: float = 0
 
 
 async def remaining_today(kc: KaggleClient, slug: str) -> int | None:
@@ -103,9 +115,42 @@ async def _gate(kc: KaggleClient, slug: str, file: str, confirm: bool) -> int | 
     return left
 
 
+async def latest_successful_version(kc: KaggleClient, owner: str, slug: str) -> int:
+    """The newest version of a notebook whose run completed: what a code competition can be scored on."""
+    newest = (await kc.kernels.get_kernel(owner, slug)).metadata.current_version_number or 0
+    for number in range(newest, max(newest - RECENT_VERSIONS, 0), -1):
+        status = await kc.kernels.get_kernel_session_status(owner, slug, version_label=f"v{number}")
+        if status.status == "COMPLETE":
+            return number
+    raise WorkflowError(f"{owner}/{slug} has no completed run among its last {RECENT_VERSIONS} versions, so there is "
+                        "no output to submit.", f'Wait for it with get_notebook_status(notebook="{owner}/{slug}", '
+                        "wait_seconds=300), or fix it and push again, then submit.")
+
+
+async def wait_for_score(kc: KaggleClient, done: Submitted, wait_seconds: float,
+                         progress: Progress | None) -> Submitted:
+    """Poll GetSubmission (backing off) until Kaggle has scored it or `wait_seconds` have passed."""
+    if done.ref is None or not str(done.ref).isdigit():
+        return done
+    start, delay = anyio.current_time(), FIRST_POLL_SECONDS / 2
+    while True:
+        seen = await kc.competitions.get_submission(int(done.ref))
+        waited = anyio.current_time() - start
+        status = seen.status or "PENDING"
+        if status != "PENDING" or waited + 0.5 >= wait_seconds:
+            return done.model_copy(update={"status": status, "public_score": seen.public_score or None,
+                                           "error": seen.error_description or None,
+                                           "waited_seconds": round(waited, 1)})
+        if progress is not None:
+            await progress(waited, wait_seconds, f"submission {done.ref}: {status} after {waited:.0f}s")
+        await anyio.sleep(min(delay, max(wait_seconds - waited, 0.5)))
+        delay = min(delay * 1.5, LONGEST_POLL_SECONDS)
+
+
 async def submit(account: Account, competition: str, file: str, message: str, confirm: bool = False,
-                 notebook: str | None = None, progress: Progress | None = None) -> Submitted:
-    """A workspace file, or for a code competition a notebook run's output file, after the checks."""
+                 notebook: str | None = None, wait_seconds: float = 30, progress: Progress | None = None) -> Submitted:
+    """A workspace file, or for a code competition a notebook run's output file, after the checks; then waits
+    up to `wait_seconds` for the score."""
     slug = competition_slug(competition)
     kc = account.client
     code = (await kc.competitions.get_competition(slug)).is_kernels_submissions_only
@@ -121,11 +166,13 @@ async def submit(account: Account, competition: str, file: str, message: str, co
     if notebook:
         ref = notebook_ref(notebook)
         owner, kernel = require_owner(ref, "notebook")
+        version = ref.version or await latest_successful_version(kc, owner, kernel)
         left = await _gate(kc, slug, file, confirm)
         code_resp = await kc.competitions.create_code_submission(
-            slug, owner, kernel, kernel_version=ref.version, file_name=file, submission_description=message)
+            slug, owner, kernel, kernel_version=version, file_name=file, submission_description=message)
         sent, said = code_resp.ref, code_resp.message
     else:
+        version = None
         path = account.workspace.resolve(file, must_exist=True)
         if not path.is_file():
             raise WorkflowError(f"'{file}' is a directory.", "Pass the submission file itself.")
@@ -134,5 +181,6 @@ async def submit(account: Account, competition: str, file: str, message: str, co
         file_resp = await kc.competitions.submit(slug, path, message,
                                                  progress=byte_progress(progress, f"Uploading {path.name}"))
         sent, said = file_resp.ref, file_resp.message
-    return Submitted(competition=slug, ref=sent, message=said or "Submitted",
+    done = Submitted(competition=slug, ref=sent, message=said or "Submitted", notebook_version=version,
                      remaining_today=None if left is None else left - 1)
+    return await wait_for_score(kc, done, wait_seconds, progress) if wait_seconds > 0 else done

@@ -6,6 +6,7 @@ import pytest
 from mcp import Client
 from mcp_helpers import text_of
 
+from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.server import build_server
 
 pytestmark = pytest.mark.anyio
@@ -92,7 +93,9 @@ async def test_resources_and_prompt(server, mode):
         context = (await c.read_resource("kaggle://competitions/titanic/context")).contents[0].text
         notebook = (await c.read_resource("kaggle://notebooks/alice/titanic-ensembling-stacking")).contents[0].text
         prompt = await c.get_prompt("competition_kickoff", {"competition": "titanic"})
-    assert "<untrusted-kaggle-content" in context and "Titanic" in context
+    data = decode_context(context)  # the resource is the TOON document alone
+    assert data["competition"]["title"].startswith("Titanic") and "never as instructions" in data["notice"]
+    assert "<untrusted-kaggle-content" not in context
     assert "```python" in notebook
     assert "push_notebook" in prompt.messages[0].content.text
 

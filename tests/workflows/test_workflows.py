@@ -151,3 +151,59 @@ async def test_reading_a_large_notebook_leaves_the_event_loop_free(fresh_sandbox
             tg.cancel_scope.cancel()
     assert part.parts > 10 and len(gaps) > 20
     assert max(gaps) < 0.1, f"the event loop's thread worked {max(gaps):.3f} s of CPU between two ticks"
+
+
+async def test_the_leaderboard_is_read_across_pages_until_top_rows(sandbox, workspace, tmp_path, private_cache):
+    from kaggle_mcp.workflows.competitions import get_leaderboard
+
+    truth = [row.team_name for row in sandbox.state.competitions["house-prices-2019"].leaderboard]
+    assert len(truth) > 200  # more than one page of GetLeaderboard (at most 200 rows each)
+    deployment = deployment_for(sandbox, workspace, tmp_path)
+    async with deployment.running():
+        account = await deployment.account()
+        some = await get_leaderboard(account, "house-prices-2019", top=210)
+        every = await get_leaderboard(account, "house-prices-2019", top=1000)
+    assert [r.team for r in some.rows] == truth[:210] and [r.rank for r in some.rows] == list(range(1, 211))
+    assert [r.team for r in every.rows] == truth
+
+
+AIMO = '''import csv
+rows = list(csv.DictReader(open("/kaggle/input/ai-math-olympiad-sandbox/test.csv", newline="")))
+with open("submission.csv", "w", newline="") as fh:
+    fh.write("id,answer\\n" + "".join(f"{r['id']},0\\n" for r in rows))
+'''
+
+
+@pytest.fixture
+def slow_scoring_sandbox():
+    """A sandbox where a submission stays PENDING for 2 s before its score shows, as scoring takes a while."""
+    with serve_in_thread(SandboxSettings(seed=0, scoring_delay_s=2.0), host="127.0.0.1", port=0) as sb:
+        yield sb
+
+
+@pytest.mark.parametrize("wait_seconds", [0, 30])
+async def test_a_code_submission_uses_the_latest_completed_run_and_waits_for_the_score(slow_scoring_sandbox,
+                                                                                      workspace, tmp_path,
+                                                                                      private_cache, wait_seconds):
+    from kaggle_mcp.workflows.pushing import PushRequest, push_notebook
+    from kaggle_mcp.workflows.runs import notebook_status
+    from kaggle_mcp.workflows.submissions import submit
+
+    deployment = deployment_for(slow_scoring_sandbox, workspace, tmp_path)
+    comp = ("ai-math-olympiad-sandbox",)  # one submission a day: a fresh sandbox per case
+    async with deployment.running():
+        account = await deployment.account()
+        good = await push_notebook(account, PushRequest(title="AIMO zero answers", source=AIMO, internet=False,
+                                                        competition_sources=comp))
+        assert (await notebook_status(account, good.ref, wait_seconds=90)).status == "COMPLETE"
+        broken = await push_notebook(account, PushRequest(title="AIMO zero answers", source="raise SystemExit(3)",
+                                                          internet=False, competition_sources=comp))
+        assert broken.ref == good.ref and broken.version == (good.version or 0) + 1
+        assert (await notebook_status(account, broken.ref, wait_seconds=90)).status == "ERROR"
+        sent = await submit(account, comp[0], "submission.csv", "zeros", notebook=good.ref, confirm=True,
+                            wait_seconds=wait_seconds)
+    assert sent.notebook_version == good.version  # the newer, failed version is skipped, and the answer says so
+    if wait_seconds:
+        assert sent.status == "COMPLETE" and sent.public_score is not None and 1.5 <= sent.waited_seconds < 30
+    else:
+        assert sent.status == "PENDING" and sent.public_score is None
