@@ -18,8 +18,9 @@ timestamps with ``Z`` and up to nanosecond fractions, durations as ``"<seconds>s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
@@ -66,17 +67,43 @@ def _duration(value: Any) -> Any:
     return value
 
 
-def _enum_name(value: Any) -> Any:
-    """The official decoder matches enum names case-insensitively; normalise to the NAME form."""
-    if isinstance(value, str):
-        return value.strip().upper()
-    return value
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _upper_snake(text: str) -> str:
+    """``cancelAcknowledged`` / ``CancelAcknowledged`` / ``cancel_acknowledged`` -> ``CANCEL_ACKNOWLEDGED``."""
+    return _WORD_BOUNDARY.sub("_", text.strip()).upper()
+
+
+def enum_parser(names: Any, prefix: str) -> Callable[[Any], Any]:
+    """How a response enum field is read: the way kagglesdk reads it (its ``EnumSerializer``).
+    Use as ``Annotated[str, BeforeValidator(enum_parser(TheLiteral, "THE_ENUM_TYPE"))]``.
+
+    Kaggle's JSON may spell a member as its NAME (``CANCEL_ACKNOWLEDGED``), in lowerCamelCase
+    (``cancelAcknowledged``), in any case, or with the enum's type name as a prefix
+    (``KERNEL_WORKER_STATUS_COMPLETE``) or without the prefix the member carries (``best`` for
+    ``COMPETITION_SORT_BY_BEST``). Each maps to the member NAME, so callers compare against one
+    spelling. ``names`` is the enum's ``Literal``; ``prefix`` its type name in UPPER_SNAKE, as kagglesdk
+    derives it from the class name. A value matching no member is kept (upper-snake): a status Kaggle adds
+    tomorrow must not break parsing.
+    """
+    members = frozenset(get_args(names))
+
+    def parse(value: Any) -> Any:
+        if not isinstance(value, str) or value in members:
+            return value
+        name = _upper_snake(value)
+        for candidate in (name, name.removeprefix(prefix + "_"), f"{prefix}_{name}"):
+            if candidate in members:
+                return candidate
+        return name
+
+    return parse
 
 
 Int64 = Annotated[int, BeforeValidator(_int64)]
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
-EnumName = Annotated[str, BeforeValidator(_enum_name)]
 
 
 class WireModel(BaseModel):

@@ -7,7 +7,7 @@ anything else = plain, omitted at that value.
 
 from pydantic import Field
 
-from ..wire import EnumName, Int64, Timestamp, WireModel, WireRequest
+from ..wire import Int64, Timestamp, WireModel, WireRequest
 from .enums import (
     CommentListSortBy,
     CompetitionListTab,
@@ -15,6 +15,7 @@ from .enums import (
     HostSegment,
     SubmissionGroup,
     SubmissionSortBy,
+    SubmissionStatusName,
     TopicListSortBy,
 )
 
@@ -252,7 +253,7 @@ class ApiSubmission(WireModel):
     file_name: str | None = None
     public_score: str | None = None
     private_score: str | None = None
-    status: EnumName = "PENDING"
+    status: SubmissionStatusName = "PENDING"
     submitted_by: str | None = None
     submitted_by_ref: str | None = None
     team_name: str | None = None

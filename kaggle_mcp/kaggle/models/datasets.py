@@ -3,9 +3,11 @@
 
 from pydantic import Field
 
-from ..wire import EnumName, Int64, Timestamp, WireModel, WireRequest
+from ..wire import Int64, Timestamp, WireModel, WireRequest
 from .competitions import ApiCategory
 from .enums import (
+    CollaboratorTypeName,
+    DatabundleVersionStatusName,
     DatasetFileTypeGroup,
     DatasetLicenseGroup,
     DatasetSelectionGroup,
@@ -188,7 +190,7 @@ class SettingsLicense(WireModel):
 class DatasetCollaborator(WireModel):
     username: str | None = None
     group_slug: str | None = None
-    role: EnumName = "COLLABORATOR_TYPE_UNSPECIFIED"
+    role: CollaboratorTypeName = "COLLABORATOR_TYPE_UNSPECIFIED"
 
 
 class DatasetSettingsFileColumn(WireModel):
@@ -230,7 +232,7 @@ class ApiGetDatasetMetadataResponse(WireModel):
 
 
 class ApiGetDatasetStatusResponse(WireModel):
-    status: EnumName = "NOT_YET_PERSISTED"
+    status: DatabundleVersionStatusName = "NOT_YET_PERSISTED"
 
 
 class ApiCreateDatasetResponse(WireModel):

@@ -1,11 +1,16 @@
-"""Kaggle's request enums as Literal types (reference Appendix A).
+"""Kaggle's enums as Literal types (reference Appendix A; member lists are kagglesdk's).
 
 Requests validate enum values before they leave the process, so a typo becomes a clear local error
-instead of a 400 from Kaggle; values are the NAME strings the wire carries. Response enums are read
-as plain upper-cased strings (``wire.EnumName``) so a value Kaggle adds tomorrow does not break parsing.
+instead of a 400 from Kaggle; values are the NAME strings the wire carries. Response enums are read as
+kagglesdk reads them (``wire.enum_parser``: camelCase, any case, with or without the type prefix) into
+the NAME; a value Kaggle adds tomorrow is kept as it came, so it does not break parsing.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator
+
+from ..wire import enum_parser
 
 CompetitionListTab = Literal[
     "COMPETITION_LIST_TAB_GENERAL",
@@ -131,3 +136,29 @@ CommentListSortBy = Literal[
     "COMMENT_LIST_SORT_BY_OLD",
     "COMMENT_LIST_SORT_BY_TOP",
 ]
+
+# -- response enums -----------------------------------------------------------------------------
+
+KernelWorkerStatus = Literal[
+    "QUEUED", "RUNNING", "COMPLETE", "ERROR", "CANCEL_REQUESTED", "CANCEL_ACKNOWLEDGED", "NEW_SCRIPT"
+]
+SubmissionStatus = Literal["PENDING", "COMPLETE", "ERROR"]
+DatabundleVersionStatus = Literal[
+    "NOT_YET_PERSISTED",
+    "BLOBS_RECEIVED",
+    "BLOBS_DECOMPRESSED",
+    "BLOBS_COPIED_TO_SDS",
+    "INDIVIDUAL_BLOBS_COMPRESSED",
+    "READY",
+    "FAILED",
+    "DELETED",
+    "REPROCESSING",
+]
+CollaboratorType = Literal["COLLABORATOR_TYPE_UNSPECIFIED", "READER", "WRITER", "OWNER", "ADMIN"]
+
+KernelWorkerStatusName = Annotated[str, BeforeValidator(enum_parser(KernelWorkerStatus, "KERNEL_WORKER_STATUS"))]
+SubmissionStatusName = Annotated[str, BeforeValidator(enum_parser(SubmissionStatus, "SUBMISSION_STATUS"))]
+DatabundleVersionStatusName = Annotated[
+    str, BeforeValidator(enum_parser(DatabundleVersionStatus, "DATABUNDLE_VERSION_STATUS"))
+]
+CollaboratorTypeName = Annotated[str, BeforeValidator(enum_parser(CollaboratorType, "COLLABORATOR_TYPE"))]

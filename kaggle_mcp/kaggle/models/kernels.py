@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from ..wire import Duration, EnumName, Int64, Timestamp, WireModel, WireRequest
-from .enums import KernelExecutionType, KernelsListSortType, KernelsListViewType
+from ..wire import Duration, Int64, Timestamp, WireModel, WireRequest
+from .enums import KernelExecutionType, KernelsListSortType, KernelsListViewType, KernelWorkerStatusName
 
 # -- requests -------------------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ class ApiSaveKernelResponse(WireModel):
 
 
 class ApiGetKernelSessionStatusResponse(WireModel):
-    status: EnumName = "QUEUED"
+    status: KernelWorkerStatusName = "QUEUED"
     failure_message: str | None = None
 
 
