@@ -26,7 +26,7 @@ from tenacity import AsyncRetrying
 from .. import __version__
 from .credentials import Credentials, resolve_credentials
 from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
-from .protocol import decode, error_for, network_error
+from .protocol import decode, error_for, keep_header_values_out_of_logs, network_error
 from .retry import RetryMode, retrying
 from .wire import WireModel, WireRequest
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .transfer import Transfers
 
 log = logging.getLogger(__name__)
+keep_header_values_out_of_logs()
 
 M = TypeVar("M", bound=WireModel)
 
@@ -325,7 +326,7 @@ class KaggleClient:
                         )
                     return decode(response_type, body, rpc)
         except httpx.TransportError as exc:
-            raise network_error(exc, rpc, retried=retry == "read") from exc
+            raise network_error(exc, rpc, retried=retry == "read", endpoint=self.settings.endpoint) from exc
         raise AssertionError("unreachable")  # pragma: no cover - reraise=True always exits above
 
 

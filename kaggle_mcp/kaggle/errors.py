@@ -119,6 +119,12 @@ class NetworkError(KaggleError):
     is never retried (submit, push) the outcome is unknown: check before trying again."""
 
 
+class KaggleUnreachable(NetworkError):
+    """No connection could be made at all (the host name does not resolve, or the connection is refused):
+    this machine is offline or the endpoint is wrong. Retried only briefly, so an offline user hears it in
+    seconds; nothing reached Kaggle, so even a write is known not to have happened."""
+
+
 class CredentialsFileError(KaggleError):
     """A credentials file exists but cannot be used; the message names the file, never its content."""
 

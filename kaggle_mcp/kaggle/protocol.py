@@ -9,10 +9,14 @@ parsed whatever their Content-Type (again as the SDK does).
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
+import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import ValidationError
@@ -24,6 +28,7 @@ from .errors import (
     Forbidden,
     GarbledResponse,
     KaggleError,
+    KaggleUnreachable,
     NetworkError,
     NoCredentials,
     NotFound,
@@ -150,9 +155,82 @@ def decode(response_type: type[M], body: bytes, rpc: str) -> M:
         raise ProtocolError(f"unexpected response shape: {exc.errors()[:3]}", rpc=rpc) from None
 
 
-def network_error(exc: httpx.TransportError, rpc: str, *, retried: bool) -> NetworkError:
-    """Name the failure without the URL (signed URLs are capabilities) and say what to do next."""
+# What each transport failure means, in words of our own: httpx's texts may quote a header value (h11's
+# "Illegal header value b'Bearer ...'") or a signed URL, so they never reach a message or a log line.
+_TRANSPORT_FAILURES: tuple[tuple[type[httpx.TransportError], str], ...] = (
+    (httpx.ConnectTimeout, "connecting timed out"),
+    (httpx.ReadTimeout, "Kaggle did not answer in time"),
+    (httpx.WriteTimeout, "sending the request timed out"),
+    (httpx.PoolTimeout, "no connection was free in time"),
+    (httpx.ProxyError, "the proxy refused the connection"),
+    (httpx.UnsupportedProtocol, "the endpoint URL is not http:// or https://"),
+    (httpx.LocalProtocolError, "the request could not be sent: a header value is not valid HTTP"),
+    (httpx.RemoteProtocolError, "the connection was closed mid-answer"),
+    (httpx.ReadError, "reading the answer failed (connection reset)"),
+    (httpx.WriteError, "sending the request failed (connection reset)"),
+)
+
+
+def _connect_failure(exc: BaseException) -> str:
+    """Why no connection could be made, read from the OS error under httpx's (never its text)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "the host name could not be resolved (DNS)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "the connection was refused"
+        if isinstance(cause, OSError) and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return "the network is unreachable"
+        cause = cause.__cause__ or cause.__context__
+    return "no connection could be made"
+
+
+def describe_transport_failure(exc: BaseException) -> str:
+    """``ClassName: what happened``, safe for answers and logs (no header value, no URL)."""
+    if isinstance(exc, httpx.ConnectError):
+        return f"ConnectError: {_connect_failure(exc)}"
+    for kind, meaning in _TRANSPORT_FAILURES:
+        if isinstance(exc, kind):
+            return f"{type(exc).__name__}: {meaning}"
+    return type(exc).__name__
+
+
+class _HeaderValuesNotLogged(logging.Filter):
+    """httpcore's DEBUG trace prints the exception of a failed send, and h11's text for a refused header
+    quotes its value (``Illegal header value b'Bearer ...'``): such a record keeps its event, not the text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "LocalProtocolError" in record.msg:
+            event = record.msg.split(" exception=", 1)[0]
+            record.msg, record.args = f"{event} exception=LocalProtocolError(<not logged: it may quote a header>)", ()
+        return True
+
+
+def keep_header_values_out_of_logs() -> None:
+    """Install the filter on httpcore's protocol loggers (idempotent; the client calls it once)."""
+    for name in ("httpcore.http11", "httpcore.http2"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _HeaderValuesNotLogged) for f in logger.filters):
+            logger.addFilter(_HeaderValuesNotLogged())
+
+
+def network_error(exc: httpx.TransportError, rpc: str, *, retried: bool, endpoint: str | None = None) -> NetworkError:
+    """Name the failure without the URL (signed URLs are capabilities) and say what to do next.
+
+    A failure to connect at all is ``KaggleUnreachable``: offline or a wrong endpoint, and nothing was sent.
+    """
+    what = describe_transport_failure(exc)
+    if isinstance(exc, httpx.ConnectError):
+        host = urlsplit(endpoint).netloc if endpoint else "the Kaggle API"
+        return KaggleUnreachable(
+            f"Kaggle is unreachable at {host} ({what})",
+            rpc=rpc,
+            hint="Nothing was sent. Check this machine's network connection (and KAGGLE_API_ENDPOINT if it is set), "
+            "then retry.",
+        )
     hint = (
         None if retried else "This call is not retried automatically: check whether it took effect before repeating it."
     )
-    return NetworkError(f"network failure talking to Kaggle: {type(exc).__name__}: {exc}", rpc=rpc, hint=hint)
+    return NetworkError(f"network failure talking to Kaggle: {what}", rpc=rpc, hint=hint)

@@ -28,7 +28,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 from .download import TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, resumable
 from .errors import ProtocolError, TransferError
 from .paths import Extracted, safe_unzip
-from .protocol import network_error
+from .protocol import describe_transport_failure, network_error
 from .retry import ServerHintedWait
 from .wire import WireRequest
 
@@ -48,7 +48,7 @@ def _network_failures(what: str) -> Iterator[None]:
     try:
         yield
     except httpx.TransportError as exc:
-        raise TransferError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
+        raise TransferError(f"{what} failed: {describe_transport_failure(exc)}") from exc
     except Dropped as exc:
         raise TransferError(f"{what} failed: {exc}") from exc
 
@@ -112,7 +112,7 @@ class Transfers:
                     self.kc.raise_for_answer(response, body, rpc, request)
                     raise ProtocolError(f"expected a redirect to the file, got HTTP {response.status_code}", rpc=rpc)
         except httpx.TransportError as exc:
-            raise network_error(exc, rpc, retried=True) from exc
+            raise network_error(exc, rpc, retried=True, endpoint=self.kc.settings.endpoint) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- downloads (worker thread) ----------------------------------------------------------------
