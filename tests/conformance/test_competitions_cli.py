@@ -1,4 +1,4 @@
-"""The unmodified ``kaggle`` CLI (2.2.4) against the sandbox: competitions.
+"""The unmodified ``kaggle`` CLI (2.2.5) against the sandbox: competitions.
 
 Covers list, files, download (one file and all), leaderboard -s, submit and submissions; assertions are
 on what the CLI prints and the files it writes (reference §7 gives the request sequences).
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from cli_output import ok, rows
+
+from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
 
 pytestmark = pytest.mark.conformance
 
@@ -129,6 +131,21 @@ def test_download_the_streamed_50mb_file(run_kaggle, tmp_path: Path, sandbox):
         assert fh.read(4096) == blob.read(0, 4096)
         fh.seek(blob.size - 4096)
         assert fh.read() == blob.read(blob.size - 4096)
+
+
+def test_an_auto_compressed_file_is_unwrapped_with_unzip(run_kaggle_on, tmp_path: Path):
+    """Kaggle serves some files as ``<name>.zip`` holding them; kaggle 2.2.5 keeps that archive as it is
+    and, with ``--unzip``, unwraps its one member to the requested name (the sandbox does the same)."""
+    with serve_in_thread(SandboxSettings(seed=0, zip_data_files_over=1000), host="127.0.0.1", port=0) as sb:
+        run_kaggle = run_kaggle_on(sb)
+        ok(run_kaggle("competitions", "download", "titanic", "-f", "train.csv", "-p", str(tmp_path / "kept")))
+        ok(run_kaggle("competitions", "download", "titanic", "-f", "train.csv", "--unzip", "-p", str(tmp_path / "out")))
+        original = sb.state.competitions["titanic"].files["train.csv"].blob
+        expected = original.read(0, original.size)
+    with zipfile.ZipFile(tmp_path / "kept" / "train.csv.zip") as archive:
+        assert archive.namelist() == ["train.csv"] and archive.read("train.csv") == expected
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["train.csv"]
+    assert (tmp_path / "out" / "train.csv").read_bytes() == expected
 
 
 def test_code_competition_submission_from_a_notebook(run_kaggle_on, fresh_sandbox):

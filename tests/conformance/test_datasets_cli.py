@@ -1,4 +1,4 @@
-"""The unmodified ``kaggle`` CLI (2.2.4) against the sandbox: datasets.
+"""The unmodified ``kaggle`` CLI (2.2.5) against the sandbox: datasets.
 
 Covers list, files, download (-f and whole), create, version and status, plus the failure paths the
 CLI is built to survive: a 429 on StartBlobUpload (its retry helper waits Retry-After and tries again)

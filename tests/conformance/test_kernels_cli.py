@@ -1,4 +1,4 @@
-"""The unmodified ``kaggle`` CLI (2.2.4) drives the sandbox's kernels: list, pull, push, status, output.
+"""The unmodified ``kaggle`` CLI (2.2.5) drives the sandbox's kernels: list, pull, push, status, output.
 
 The CLI reaches the sandbox through the ``run_kaggle`` fixture (conftest: a ``sitecustomize`` shim,
 reference §3.2 method C). Assertions are on what the CLI prints and the files it writes: a pushed
