@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .kernels import KernelService
     from .security import SecurityService
     from .transfer import Transfers
+    from .users import AccountService
 
 log = logging.getLogger(__name__)
 keep_header_values_out_of_logs()
@@ -103,7 +104,8 @@ class KaggleClient:
     """Async Kaggle API client. Use as ``async with KaggleClient(settings) as kc: ...``.
 
     ``credentials=None`` resolves them (reference §2 order) on first use, not at construction, so
-    building a client never touches the file system or the network. ``transport`` lets tests wrap
+    building a client never touches the file system or the network; the first request resolves them in
+    a worker thread and renews a ``kaggle auth login`` access token when it is due. ``transport`` lets tests wrap
     the real HTTP transport (for example to record request bodies); if it is also a synchronous
     ``httpx.BaseTransport`` it serves the download worker threads too.
     """
@@ -118,7 +120,7 @@ class KaggleClient:
         self.settings = settings or ClientSettings.from_env()
         self._credentials = credentials
         self._username: str | None = None
-        self._username_lock = anyio.Lock()
+        self._identity_lock = anyio.Lock()
         self._transport = transport
         self._sync_http: httpx.Client | None = None
         self.http = httpx.AsyncClient(**self._client_options(), transport=transport)
@@ -165,6 +167,12 @@ class KaggleClient:
 
         return SecurityService(self)
 
+    @cached_property
+    def users(self) -> AccountService:
+        from .users import AccountService
+
+        return AccountService(self)
+
     async def __aenter__(self) -> KaggleClient:
         return self
 
@@ -201,9 +209,23 @@ class KaggleClient:
 
     @property
     def credentials(self) -> Credentials:
+        """The credentials, resolved now if no request has resolved them yet (this reads files: async
+        code should await ``signed_in()`` instead)."""
         if self._credentials is None:
             self._credentials = resolve_credentials()
         return self._credentials
+
+    async def signed_in(self) -> Credentials:
+        """The credentials, resolved off the event loop, with a sign-in's access token fresh (one renewal
+        for all concurrent callers, see ``oauth``). Every request that carries Authorization awaits this."""
+        if self._credentials is None:  # resolved: no lock (it would yield to the event loop on every call)
+            async with self._identity_lock:
+                if self._credentials is None:
+                    self._credentials = await anyio.to_thread.run_sync(resolve_credentials)
+        creds = self._credentials
+        if creds.oauth is not None:
+            await creds.oauth.ensure_fresh(self.users.generate_access_token)
+        return creds
 
     async def username(self) -> str | None:
         """The account's user name: configured for keys, asked of IntrospectToken for tokens (once).
@@ -211,14 +233,14 @@ class KaggleClient:
         Kaggle answers an unknown token with ``active: false`` or a 400/403/404 (reference §2.1);
         all of those mean "this token is not valid" and become Unauthorized naming the source.
         """
-        creds = self.credentials
-        if creds.kind == "legacy_key":
-            return creds.username
+        creds = await self.signed_in()
         if creds.kind == "anonymous":
             return None
+        if creds.username:  # legacy keys, and sign-ins that saved their user name
+            return creds.username
         if self._username is not None:  # known: skip the lock, which yields to the event loop while held
             return self._username
-        async with self._username_lock:
+        async with self._identity_lock:
             if self._username is None:
                 try:
                     answer = await self.security.introspect_token(creds.bearer_token() or "")
@@ -248,8 +270,9 @@ class KaggleClient:
     def retry_policy(self, mode: RetryMode) -> AsyncRetrying:
         return retrying(self.settings.retry_seconds, self.settings.max_attempts, mode=mode)
 
-    def rpc_headers(self) -> dict[str, str]:
-        return {"Content-Type": "application/json", "Accept": "application/json", **self.auth_headers()}
+    def rpc_headers(self, *, authorize: bool = True) -> dict[str, str]:
+        auth = self.auth_headers() if authorize else {}
+        return {"Content-Type": "application/json", "Accept": "application/json", **auth}
 
     def raise_for_answer(self, response: httpx.Response, body: bytes, rpc: str, request: WireRequest | None) -> None:
         competition = getattr(request, "competition_name", None) if request is not None else None
@@ -289,8 +312,10 @@ class KaggleClient:
         *,
         retry: RetryMode = "read",
         catalog: bool = False,
+        authorize: bool = True,
     ) -> M:
-        """One RPC: serialize, POST, map errors, parse. ``retry="unsent"`` for non-idempotent writes.
+        """One RPC: serialize, POST, map errors, parse. ``retry="unsent"`` for non-idempotent writes;
+        ``authorize=False`` sends no Authorization (renewing a sign-in's token must not need that token).
 
         ``catalog=True`` marks a list whose answer may be reused for ``list_cache_seconds``; a write forgets
         every such answer (after it is sent, whatever its outcome), so an agent sees its own push or upload.
@@ -299,24 +324,28 @@ class KaggleClient:
             answer: M = await self._catalog(service, method, request, response_type)
             return answer
         if retry != "unsent":
-            return await self._send(service, method, request, response_type, retry)
+            return await self._send(service, method, request, response_type, retry, authorize)
         try:
-            return await self._send(service, method, request, response_type, retry)
+            return await self._send(service, method, request, response_type, retry, authorize)
         finally:
             if self._catalog is not None:
                 self._catalog.cache_clear()
 
     async def _send(
-        self, service: str, method: str, request: WireRequest | None, response_type: type[M], retry: RetryMode = "read"
-    ) -> M:
+        self, service: str, method: str, request: WireRequest | None, response_type: type[M],
+        retry: RetryMode = "read", authorize: bool = True,
+    ) -> M:  # fmt: skip
         rpc = f"{service}/{method}"
         url = self.rpc_url(service, method)
         payload = request.to_wire() if request is not None else {}
+        if authorize:
+            await self.signed_in()
         try:
             async for attempt in self.retry_policy(retry):
                 with attempt:
                     started = time.monotonic()
-                    async with self.http.stream("POST", url, json=payload, headers=self.rpc_headers()) as response:
+                    headers = self.rpc_headers(authorize=authorize)
+                    async with self.http.stream("POST", url, json=payload, headers=headers) as response:
                         body = await self._read_answer(response, rpc)
                     log.debug("%s -> %d in %.0f ms", rpc, response.status_code, 1000 * (time.monotonic() - started))
                     self.raise_for_answer(response, body, rpc, request)

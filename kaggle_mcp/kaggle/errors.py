@@ -62,6 +62,11 @@ class NoCredentials(Unauthorized):
     """A call needs an account but none is configured; the message lists every way to configure one."""
 
 
+class SignInExpired(Unauthorized):
+    """Kaggle refused to renew the access token of a ``kaggle auth login`` sign-in (its refresh token was
+    revoked or has expired): only signing in again helps, and the message says so."""
+
+
 class Forbidden(KaggleError):
     """403. ``rules_not_accepted`` is set when Kaggle refuses because the competition rules were not
     accepted, the one 403 a user can fix in a browser; ``rules_url`` points at that page."""
@@ -127,6 +132,12 @@ class KaggleUnreachable(NetworkError):
 
 class CredentialsFileError(KaggleError):
     """A credentials file exists but cannot be used; the message names the file, never its content."""
+
+
+class MalformedCredential(CredentialsFileError):
+    """A configured token or key is not one line of visible ASCII (two tokens in one file, a ``\\r``, a
+    control character, a space inside): refused before any request, since an HTTP header cannot carry it
+    and the error text of one that tried would hold the secret. The message names the source only."""
 
 
 class UnsafePath(KaggleError):

@@ -96,6 +96,7 @@ class Transfers:
         """POST a download RPC and return the signed URL its ``302`` points to."""
         rpc = f"{service}/{method}"
         url = self.kc.rpc_url(service, method)
+        await self.kc.signed_in()
         try:
             async for attempt in self.kc.retry_policy("read"):
                 with attempt:

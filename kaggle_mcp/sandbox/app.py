@@ -29,7 +29,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kaggle_mcp.sandbox import rpc_competitions, rpc_datasets, rpc_discussions, rpc_kernels, rpc_misc  # noqa: F401
+from kaggle_mcp.sandbox import (  # noqa: F401 - importing registers the RPCs
+    rpc_competitions, rpc_datasets, rpc_discussions, rpc_kernels, rpc_misc, rpc_oauth,
+)
 from kaggle_mcp.sandbox.faults import FaultInjector
 from kaggle_mcp.sandbox.rpc import REGISTRY, Ctx, Req, RpcError
 from kaggle_mcp.sandbox.settings import SandboxSettings

@@ -238,6 +238,7 @@ class World:
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
         self.accelerator_seconds_used: dict[str, float] = {}
+        self.revoked_refresh_tokens: set[str] = set()   # `kaggle auth revoke`, this process only
         self._ids = itertools.count(30_000_000)
         self.created = utcnow()
 

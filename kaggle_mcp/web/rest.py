@@ -33,7 +33,7 @@ from starlette.routing import Route
 from kaggle_mcp.context.service import context_key, job_params
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.credentials import Credentials
-from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError, describe
+from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError, MalformedCredential, describe
 from kaggle_mcp.kaggle.refs import competition_slug
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
@@ -162,8 +162,12 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         except InvalidReference as exc:
             return _detail(400, str(exc))
         username, secret = parsed
-        credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
-        del parsed, secret
+        try:
+            credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
+        except MalformedCredential as exc:  # names the upload, never the value
+            return _detail(400, f"Invalid kaggle.json format: {exc.message}")
+        finally:
+            del parsed, secret
         # A private build is seen only by whoever holds its job id (answered here and set as a cookie
         # so a same-origin front end polling by slug keeps working); KaggleIngest shows it to anyone.
         job_id = secrets.token_urlsafe(18)

@@ -35,7 +35,7 @@ def _quota(q: ApiAcceleratorQuota) -> str:
 
 async def whoami(account: Account) -> Identity:
     kc = account.client
-    creds = kc.credentials
+    creds = await kc.signed_in()  # resolved off the event loop, a sign-in renewed if due
     user = await kc.username()
     gpu = tpu = None
     if user:

@@ -91,6 +91,10 @@ async def test_upload_validation(sandbox, store, workspace):
         assert bad.status_code == 400 and bad.json() == {"detail": "Invalid kaggle.json format"}
         no_key = await http.post("/api/get-context-upload", data=form, files={"token_file": ("kaggle.json", b'{"username": "x"}')})
         assert no_key.status_code == 400 and no_key.json() == {"detail": "Invalid kaggle.json format"}
+        two_keys = json.dumps({"username": "x", "key": "0" * 32 + "\n" + "1" * 32}).encode()
+        malformed = await http.post("/api/get-context-upload", data=form, files={"token_file": ("kaggle.json", two_keys)})
+        assert malformed.status_code == 400 and "uploaded kaggle.json" in malformed.json()["detail"]
+        assert "0" * 32 not in malformed.text and "1" * 32 not in malformed.text
         big = await http.post("/api/get-context-upload", data=form, files={"token_file": ("kaggle.json", b" " * 10_241)})
         assert big.status_code == 413
         huge = await http.post("/api/get-context-upload", data=form, files={"token_file": ("kaggle.json", b" " * 3_000_000)})

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient, resolve_credentials
-from kaggle_mcp.kaggle.errors import CredentialsFileError, NoCredentials, Unauthorized
+from kaggle_mcp.kaggle.errors import CredentialsFileError, MalformedCredential, NoCredentials, Unauthorized
 
 from .conftest import open_client, sandbox_token
 
@@ -230,3 +230,101 @@ async def test_concurrent_username_calls_introspect_once(sandbox):
 
 async def _append(names, coro):
     names.append(await coro)
+
+
+# -- kaggle 2.2.5's rules -------------------------------------------------------------------------
+
+
+def test_empty_api_token_file_skips_every_token_source(isolated_env, monkeypatch, tmp_path):
+    """kagglesdk returns no token for an empty KAGGLE_API_TOKEN file (not even ~/.kaggle/access_token's):
+    the CLI goes on to the legacy key."""
+    empty = tmp_path / "empty-token"
+    empty.write_text("\n")
+    monkeypatch.setenv("KAGGLE_API_TOKEN", str(empty))
+    write_json(isolated_env / ".kaggle" / "access_token", TOKEN_B)
+    write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "erin", "key": KEY})
+    creds = resolve_credentials()
+    assert (creds.kind, creds.username) == ("legacy_key", "erin")
+
+
+def test_config_home_is_read_only_when_dot_kaggle_does_not_exist(isolated_env):
+    xdg = write_json(isolated_env / ".config" / "kaggle" / "kaggle.json", {"username": "xdg", "key": KEY})
+    assert resolve_credentials().source == str(xdg)
+    (isolated_env / ".kaggle").mkdir()  # the CLI's config dir is now ~/.kaggle, which has no kaggle.json
+    assert resolve_credentials().kind == "anonymous"
+
+
+def test_config_dir_replaces_dot_kaggle_for_kaggle_json(isolated_env, monkeypatch, tmp_path):
+    write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "home", "key": KEY})
+    monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(tmp_path / "cfg"))
+    assert resolve_credentials().kind == "anonymous"
+    moved = write_json(tmp_path / "cfg" / "kaggle.json", {"username": "moved", "key": KEY})
+    assert (resolve_credentials().username, resolve_credentials().source) == ("moved", str(moved))
+
+
+SECRET_A, SECRET_B = "KGAT_" + "1" * 32, "KGAT_" + "2" * 32
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (f"{SECRET_A}\n{SECRET_B}\n", "spans several lines"),
+    (f"{SECRET_A}\r{SECRET_B}", "spans several lines"),
+    (f"{SECRET_A[:20]}\x07{SECRET_A[20:]}", "control character"),
+    (f"{SECRET_A[:20]} {SECRET_A[20:]}", "contains a space"),
+    (f"{SECRET_A[:20]}é{SECRET_A[20:]}", "non-ASCII"),
+])
+def test_a_malformed_token_file_is_refused_naming_the_file_not_the_token(isolated_env, content, problem):
+    path = write_json(isolated_env / ".kaggle" / "access_token", content)
+    with pytest.raises(MalformedCredential) as info:
+        resolve_credentials()
+    text = str(info.value)
+    assert str(path) in text and problem in text and "single line of visible ASCII" in text
+    assert SECRET_A[5:25] not in text and SECRET_B[5:] not in text
+
+
+@pytest.mark.parametrize("where", ["KAGGLE_API_TOKEN", "KAGGLE_KEY", "kaggle.json"])
+def test_malformed_env_and_key_values_are_refused_too(isolated_env, monkeypatch, where):
+    bad = f"{KEY[:16]}\n{KEY[16:]}"
+    if where == "kaggle.json":
+        path = write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "frank", "key": bad})
+        source = str(path)
+    else:
+        monkeypatch.setenv(where, bad)
+        monkeypatch.setenv("KAGGLE_USERNAME", "frank")
+        source = where
+    with pytest.raises(MalformedCredential) as info:
+        resolve_credentials()
+    assert source in str(info.value) and KEY[:16] not in str(info.value) and KEY[16:] not in str(info.value)
+
+
+def sign_in_file(home, **fields):
+    data = {"refresh_token": "KGRT_" + "f" * 32, "access_token": TOKEN_A, "access_token_expiration":
+            "2099-01-01T00:00:00+00:00", "username": "grace", "scopes": ["resources.admin:*"]} | fields
+    return write_json(home / ".kaggle" / "credentials.json", data)
+
+
+def test_kaggle_auth_login_sign_in_comes_after_token_and_key(isolated_env, monkeypatch):
+    path = sign_in_file(isolated_env)
+    creds = resolve_credentials()
+    assert (creds.kind, creds.username, creds.source) == ("oauth", "grace", f"{path} (kaggle auth login)")
+    assert creds.authorization() == f"Bearer {TOKEN_A}" and TOKEN_A not in repr(creds)
+    write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "key-user", "key": KEY})
+    assert resolve_credentials().kind == "legacy_key"
+    write_json(isolated_env / ".kaggle" / "access_token", TOKEN_B)
+    assert resolve_credentials().kind == "token"
+
+
+def test_an_incomplete_kaggle_json_yields_to_a_sign_in(isolated_env):
+    write_json(isolated_env / ".kaggle" / "kaggle.json", {"username": "nokey"})
+    with pytest.raises(CredentialsFileError, match="has no key"):
+        resolve_credentials()
+    sign_in_file(isolated_env)
+    assert resolve_credentials().kind == "oauth"
+
+
+def test_sign_in_files_kaggle_ignores_or_cannot_read(isolated_env):
+    path = sign_in_file(isolated_env, refresh_token="")
+    assert resolve_credentials().kind == "anonymous"  # no refresh token: kagglesdk ignores the file
+    write_json(path, "{broken")
+    with pytest.raises(CredentialsFileError) as info:
+        resolve_credentials()
+    assert str(path) in str(info.value) and "kaggle auth login" in str(info.value)
