@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,8 @@ if TYPE_CHECKING:
     from .client import KaggleClient
 
 SERVICE = "competitions.CompetitionApiService"
+#: rows asked for per GetLeaderboard page when a caller wants the top N
+LEADERBOARD_PAGE = 100
 
 
 def _page(page: int | None, page_token: str | None) -> int | None:
@@ -139,6 +142,21 @@ class CompetitionService:
 
         return follow_pages(fetch, lambda r: r.submissions, max_pages=max_pages)
 
+    async def get_leaderboard_top(self, competition_name: str, rows: int) -> list[ApiLeaderboardSubmission]:
+        """The public leaderboard's first ``rows`` rows, following ``nextPageToken`` until there are that
+        many (or no more). Asks for pages of up to ``LEADERBOARD_PAGE`` rows, as ``kaggle competitions
+        leaderboard --show --page-size N`` does; Kaggle may answer smaller pages, which is why it pages."""
+        async def fetch(token: str) -> ApiGetLeaderboardResponse:
+            return await self.get_leaderboard(competition_name, page_size=min(rows, LEADERBOARD_PAGE), page_token=token)
+
+        top: list[ApiLeaderboardSubmission] = []
+        async with aclosing(follow_pages(fetch, lambda r: r.submissions)) as pages:
+            async for row in pages:
+                top.append(row)
+                if len(top) >= rows:
+                    break
+        return top
+
     async def list_competition_topics(
         self, competition_name: str, sort_by: TopicListSortBy | None = None, page: int | None = None
     ) -> ApiListCompetitionTopicsResponse:
@@ -182,6 +200,9 @@ class CompetitionService:
         return follow_pages(fetch, lambda r: r.submissions, max_pages=max_pages)
 
     async def get_submission(self, ref: int) -> ApiSubmission:
+        """One submission by the ``ref`` CreateSubmission answered: its ``status`` (PENDING until scored,
+        then COMPLETE or ERROR) and ``public_score``, for a caller that polls for a bounded time after
+        submitting. Not cached, so each poll asks Kaggle."""
         return await self.kc.call(SERVICE, "GetSubmission", ApiGetSubmissionRequest(ref=ref), ApiSubmission)
 
     async def get_submission_limits(self, competition_name: str) -> ApiSubmissionLimits:

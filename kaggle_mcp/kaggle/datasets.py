@@ -53,21 +53,22 @@ class DatasetService:
     async def list_datasets(
         self,
         *,
-        search: str | None = None,
-        user: str | None = None,
+        search: str | None = "",
+        user: str | None = "",
         sort_by: DatasetSortBy = "DATASET_SORT_BY_HOTTEST",
         group: DatasetSelectionGroup = "DATASET_SELECTION_GROUP_PUBLIC",
         file_type: DatasetFileTypeGroup = "DATASET_FILE_TYPE_GROUP_ALL",
         license: DatasetLicenseGroup = "DATASET_LICENSE_GROUP_ALL",
-        tag_ids: str | None = None,
+        tag_ids: str | None = "",
         min_size: int | None = None,
         max_size: int | None = None,
         page: int | None = None,
         page_token: str | None = "",
         page_size: int | None = None,
     ) -> ApiListDatasetsResponse:
-        """Search datasets. ``user=`` alone lists that user's datasets (group USER, as the CLI's
-        ``--user`` does); ``page`` is 1 unless continuing from ``page_token`` (reference §1.7)."""
+        """Search datasets. Defaults are ``kaggle datasets list``'s body (``search``, ``user`` and ``tagIds``
+        sent as ``""``); ``user=`` alone lists that user's datasets (group USER, as the CLI's ``--user``
+        does); ``page`` is 1 unless continuing from ``page_token`` (reference §1.7)."""
         if user and group == "DATASET_SELECTION_GROUP_PUBLIC":
             group = "DATASET_SELECTION_GROUP_USER"
         request = ApiListDatasetsRequest(

@@ -63,7 +63,7 @@ class KernelService:
         parent_kernel: str | None = "",
         user: str | None = "",
         search: str | None = "",
-        sort_by: KernelsListSortType = "VOTE_COUNT",
+        sort_by: KernelsListSortType = "HOTNESS",
         language: str | None = "all",
         kernel_type: str | None = "all",
         output_type: str | None = "all",
@@ -72,7 +72,9 @@ class KernelService:
         page_size: int | None = 20,
         page_token: str | None = "",
     ) -> ApiListKernelsResponse:
-        """Defaults mirror the CLI (which always sends the string filters, as ``""``/``"all"``)."""
+        """Defaults are ``kaggle kernels list``'s body: the string filters always sent (``""``/``"all"``),
+        ``page: 1`` and ``pageSize: 20``, and no ``sortBy``, which Kaggle reads as ``HOTNESS`` (the enum's
+        zero value). For the community's best notebooks pass ``sort_by="VOTE_COUNT"``."""
         request = ApiListKernelsRequest(
             competition=competition, dataset=dataset, parent_kernel=parent_kernel, group=group,
             kernel_type=kernel_type, language=language, output_type=output_type, search=search,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TypeVar
 
 R = TypeVar("R")
@@ -15,7 +15,7 @@ async def follow_pages(
     *,
     start_token: str = "",
     max_pages: int | None = None,
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Yield items page by page until the token is empty, repeats (a server bug that would loop
     forever), or ``max_pages`` pages were read."""
     token, seen, pages = start_token, {start_token}, 0

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import anyio
-import httpx
 import pytest
 from cli_output import ok
 from kagglesdk.kaggle_creds import KaggleCredentials
+from recorded import Recorder
 
 from kaggle_mcp.kaggle import ClientSettings, KaggleClient
 from kaggle_mcp.kaggle.errors import SignInExpired
@@ -27,18 +27,6 @@ pytestmark = pytest.mark.conformance
 RENEW = "users.AccountService/GenerateAccessToken"
 REFRESH_TOKEN = "KGRT_" + "0123abcd" * 4
 EXPIRED_ACCESS_TOKEN = "KGAT_" + "e" * 32
-
-
-class Recorder(httpx.AsyncHTTPTransport):
-    """The real transport, keeping each request's path and Authorization header."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[tuple[str, str | None]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append((request.url.path.split("/v1/", 1)[-1], request.headers.get("authorization")))
-        return await super().handle_async_request(request)
 
 
 def sdk_save(path: Path, *, access_token: str, expires: datetime) -> None:
@@ -94,7 +82,8 @@ async def test_cli_login_then_both_clients_use_the_sign_in(run_kaggle, signed_in
     recorder = Recorder()
     assert await our_calls(sandbox, recorder) == ["Titanic - Machine Learning from Disaster"]
     # a fresh token: used as it is, no renewal
-    assert recorder.sent == [("competitions.CompetitionApiService/GetCompetition", f"Bearer {saved['access_token']}")]
+    assert [(rpc, auth) for rpc, _, auth in recorder.sent] == [
+        ("competitions.CompetitionApiService/GetCompetition", f"Bearer {saved['access_token']}")]
     assert json.loads(path.read_text()) == saved
 
 
@@ -107,12 +96,12 @@ async def test_expired_sign_in_is_renewed_once_and_saved_for_the_cli(run_kaggle,
     recorder = Recorder()
     titles = await our_calls(sandbox, recorder, concurrent=8)
     assert len(titles) == 8 and sandbox.call_counts[RENEW] == before + 1
-    renewals = [auth for rpc, auth in recorder.sent if rpc == RENEW]
+    renewals = [auth for rpc, _, auth in recorder.sent if rpc == RENEW]
     assert renewals == [None]  # the refresh token in the body is the credential
     saved = json.loads(path.read_text())
     new_token = saved["access_token"]
     assert new_token != EXPIRED_ACCESS_TOKEN and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert {auth for rpc, auth in recorder.sent if rpc != RENEW} == {f"Bearer {new_token}"}
+    assert {auth for rpc, _, auth in recorder.sent if rpc != RENEW} == {f"Bearer {new_token}"}
     assert saved["refresh_token"] == REFRESH_TOKEN and saved["scopes"] == ["resources.admin:*"]
 
     # kagglesdk reads what we wrote: same token, an expiry about 12 hours ahead

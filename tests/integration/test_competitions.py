@@ -56,6 +56,19 @@ async def test_pages_topics_leaderboard_limits(client):
         assert limits.num_allowed_now >= 0 and limits.num_allowed_now + limits.num_today > 0
 
 
+async def test_leaderboard_top_n_pages_until_it_has_n_rows(client):
+    async with client() as kc:
+        everything = [row async for row in kc.competitions.iter_leaderboard("titanic", page_size=1000)]
+        kc.recorder.sent.clear()
+        top = await kc.competitions.get_leaderboard_top("titanic", 150)
+        assert [r.team_id for r in top] == [r.team_id for r in everything[:150]]
+        bodies = kc.recorder.bodies("GetLeaderboard")
+        assert [b["pageSize"] for b in bodies] == [100, 100] and bodies[1]["pageToken"]
+        assert len(await kc.competitions.get_leaderboard_top("titanic", 7)) == 7
+        assert kc.recorder.bodies("GetLeaderboard")[-1] == {"competitionName": "titanic", "pageSize": 7, "pageToken": ""}
+        assert len(await kc.competitions.get_leaderboard_top("titanic", len(everything) + 50)) == len(everything)
+
+
 async def test_data_files_listing_follows_tokens(client):
     async with client() as kc:
         page = await kc.competitions.list_data_files("titanic", page_size=1)
@@ -125,7 +138,9 @@ async def test_submit_lists_and_code_submission(own_client, tmp_path):
         subs = await kc.competitions.list_submissions("titanic")
         mine = next(s for s in subs.submissions if s.ref == answer.ref)
         assert mine.description == "baseline from the client tests" and mine.status in ("PENDING", "COMPLETE", "ERROR")
-        assert (await kc.competitions.get_submission(answer.ref)).ref == answer.ref
+        polled = await kc.competitions.get_submission(answer.ref)
+        assert polled.ref == answer.ref and polled.status in ("PENDING", "COMPLETE")
+        assert polled.status == "PENDING" or float(polled.public_score or "nan") >= 0
         after = await kc.competitions.get_submission_limits("titanic")
         assert after.num_today == before.num_today + 1
 

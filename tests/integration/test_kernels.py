@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 
 async def test_list_kernels_filters_sort_and_paging(client):
     async with client() as kc:
-        page = await kc.kernels.list_kernels(competition="titanic", page_size=3)
+        page = await kc.kernels.list_kernels(competition="titanic", sort_by="VOTE_COUNT", page_size=3)
         assert 0 < len(page.kernels) <= 3
         votes = [k.total_votes for k in page.kernels]
         assert votes == sorted(votes, reverse=True)
