@@ -13,7 +13,7 @@ Public API (no MCP imports here; the server, the REST routes and the CLI are thi
     )
     result.toon, result.data, result.stats, result.cached, result.built_at
 
-`encode.decode_context(result.toon) == result.data` (TOON via toon-format, indent_size=1). The document has the keys competition, notice
+`encode.decode_context(result.toon) == result.data` (TOON via toon-format, default options). The document has the keys competition, notice
 (Kaggle text is untrusted), pages, files, schemas, leaderboard, notebooks, discussions and stats
 (`max_tokens`, `tokens_estimated`, `truncated`, `failed`, ...); a section that failed to fetch is
 absent and listed in `stats.failed`. Errors reading the competition itself (the client's NotFound,

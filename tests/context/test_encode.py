@@ -7,6 +7,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import toon_format
+
 from kaggle_mcp.context.encode import decode_context, encode_context
 
 _scalars = (
@@ -40,5 +42,26 @@ def test_round_trip_cell_tables(cells):
 def test_tables_are_tabular():
     doc = {"leaderboard": [{"rank": 1, "team": "a, b", "score": 0.5}, {"rank": 2, "team": "c", "score": None}]}
     text = encode_context(doc)
-    assert text.startswith("leaderboard[2]{rank,team,score}:\n 1,")
+    assert text.startswith("leaderboard[2]{rank,team,score}:\n  1,")
     assert decode_context(text) == doc
+
+
+def test_a_default_decoder_reads_a_real_context(sandbox, tmp_path):
+    """What the resource, the REST toon_content and the context command print: toon_format.decode with
+    no options gives the document back."""
+    import anyio
+
+    from kaggle_mcp.context import ContextService, ContextStore
+    from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
+    from kaggle_mcp.sandbox import SANDBOX_TOKEN
+
+    async def build():
+        store = ContextStore(tmp_path / "context.sqlite3")
+        try:
+            async with KaggleClient(ClientSettings(endpoint=sandbox.url), Credentials.token(SANDBOX_TOKEN)) as kc:
+                return await ContextService(kc, store).get("titanic", top_notebooks=2, max_tokens=6000)
+        finally:
+            store.close()
+
+    result = anyio.run(build)
+    assert "\n  " in result.toon and toon_format.decode(result.toon) == result.data
