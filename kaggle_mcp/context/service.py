@@ -37,12 +37,15 @@ OTHER_PROCESS_WAIT_SECONDS = 120
 #: rebuild by another process shows within this time), and how many such contexts are kept
 RECHECK_SECONDS = 5.0
 RECENT_LIMIT = 32
+#: the stored document's encoding: 2 = toon-format's default options (1 was a one-space indent)
+FORMAT = 2
 
 
 def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> str:
     """The cache key: what was asked, and for whom (a user name, never a secret); a private build's
-    `job` tag keeps it apart from the shared one."""
-    key = f"{slug}|top={top_notebooks}|max={max_tokens}|viewer={viewer}"
+    `job` tag keeps it apart from the shared one. `FORMAT` changes whenever the stored TOON's encoding does,
+    so a store never serves a document in an older encoding."""
+    key = f"{slug}|top={top_notebooks}|max={max_tokens}|viewer={viewer}|format={FORMAT}"
     return key if job is None else f"{key}|job={job}"
 
 

@@ -59,23 +59,30 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
         return f"{message} Find valid ones with {FINDERS.get(exc.kind, 'the search tools')}."
     if isinstance(exc, e.NoCredentials):
         return f"No Kaggle credentials found. {CONFIGURE}"
+    if isinstance(exc, e.MalformedCredential):
+        return f"The configured Kaggle credentials are malformed: {message.rstrip('.')}. {CONFIGURE}"
     if isinstance(exc, e.CredentialsFileError):
         return f"The Kaggle credentials file could not be read: {message}. {CONFIGURE}"
+    if isinstance(exc, e.SignInExpired):
+        return str(exc)  # it already says: sign in again with `kaggle auth login`
     if isinstance(exc, e.Unauthorized):
         return f"Kaggle rejected the credentials (401: {message}). The token may be expired or revoked. {CONFIGURE}"
     if isinstance(exc, e.Forbidden):
-        if getattr(exc, "rules_not_accepted", False):
-            url = getattr(exc, "rules_url", None) or "the competition's Rules page on kaggle.com"
-            return (f"Kaggle says: {message.rstrip('.')}. The competition's rules are not accepted yet: a human "
+        if exc.rules_not_accepted:
+            url = exc.rules_url or "the competition's Rules page on kaggle.com"
+            said = message.replace(exc.rules_url, "its Rules page") if exc.rules_url else message
+            return (f"Kaggle says: {said.rstrip('.')}. The competition's rules are not accepted yet: a human "
                     f"must open {url}, click 'I Understand and Accept', then retry.")
         return f"Kaggle refused access to {_subject(kwargs, kind)} (403: {message}). Check that you own it or have joined."
     if isinstance(exc, e.NotFound):
         finder = FINDERS.get(kind or "", "the search tools")
         return f"Kaggle could not find {_subject(kwargs, kind)} (404: {message}). Check the reference, or find it with {finder}."
     if isinstance(exc, e.RateLimited):
-        after = getattr(exc, "retry_after", None)
+        after = exc.retry_after
         when = f"in {int(after) + 1} seconds" if after else "in about a minute"
         return f"Kaggle is rate-limiting requests (429: {message}). Retry {when}; avoid calling {tool} in a tight loop."
+    if isinstance(exc, e.KaggleUnreachable):  # no connection was ever made: even a write did not happen
+        return f"{exc} Nothing was sent, so {tool} can be called again as it is once Kaggle is reachable."
     lost = isinstance(exc, e.NetworkError | e.GarbledResponse)
     if lost and tool in VERIFY_WRITE:
         return (f"The connection to Kaggle failed ({message}), so it is unknown whether {tool} took effect. "
@@ -118,7 +125,7 @@ def tool_error(exc: Exception, tool: str, kind: str | None, kwargs: dict[str, An
         return ToolError(f"{tool} could not read Kaggle's answer: it is nested too deeply to parse, so the content "
                          "is probably corrupted. Try another notebook or version, or check it on kaggle.com.")
     log.error("tool %s failed unexpectedly", tool, exc_info=exc)
-    return ToolError(f"{tool} failed unexpectedly ({type(exc).__name__}: {exc}). The details are in the server log "
+    return ToolError(f"{tool} failed unexpectedly ({type(exc).__name__}). The details are in the server log "
                      "(stderr). Retrying may help; if not, check the arguments or report the bug.")
 
 

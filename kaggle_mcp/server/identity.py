@@ -19,8 +19,10 @@ async def whoami(ctx: Context) -> Annotated[CallToolResult, Identity]:
     """Check the connection: the Kaggle user, where the credentials came from (never their value), the
     workspace directory, and this week's GPU/TPU quota. Call it first when anything fails with 401."""
     me = await who(await account(ctx))
-    text = toon(me.model_dump())
-    if not me.username:
+    text = toon(me.model_dump(exclude_none=True))
+    if me.unreachable:
+        text += "\nKaggle could not be asked who this is; the rest above is known locally."
+    elif not me.username:
         text += f"\nNot signed in: only public, read-only calls work. {CONFIGURE}"
     if me.sandbox:
         text += "\nThis is the embedded sandbox (seeded local data), not kaggle.com."

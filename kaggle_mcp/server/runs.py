@@ -12,7 +12,8 @@ from kaggle_mcp.server.notebooks import NotebookArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import FENCE_NOTE, fence, fit_rows, result, skipped_note, tail, tail_within, toon
 from kaggle_mcp.server.request import account, deployment, progress
-from kaggle_mcp.workflows.pushing import ACCELERATORS, Pushed, PushRequest, push_notebook as push
+from kaggle_mcp.kaggle.accelerators import ACCELERATORS
+from kaggle_mcp.workflows.pushing import Pushed, PushRequest, push_notebook as push
 from kaggle_mcp.workflows.runs import RunStatus, notebook_output, notebook_status
 from kaggle_mcp.workflows.workspace import SavedFile
 
@@ -35,7 +36,7 @@ async def push_notebook(
     notebook: Annotated[str | None, Field(description="Existing notebook to push a new version of (owner/slug or URL).")] = None,
     kernel_type: Annotated[Literal["script", "notebook"], Field(description="'script' or 'notebook' (.ipynb paths are notebooks).")] = "script",
     language: Annotated[Literal["python", "r", "rmarkdown"], Field(description="Source language.")] = "python",
-    accelerator: Annotated[str, Field(description="none | gpu (NVIDIA T4) | gpu-t4x2 | gpu-p100 | tpu (TPU v5e-8); GPU/TPU hours count against your weekly quota.",
+    accelerator: Annotated[str, Field(description="none | gpu (GPU T4 x2) | gpu-t4x2 (the same) | tpu (TPU v5e-8); GPU/TPU hours count against your weekly quota.",
                                       json_schema_extra={"enum": list(ACCELERATORS)})] = "none",
     internet: Annotated[bool, Field(description="Allow internet access (code competitions often forbid it).")] = True,
     private: Annotated[bool, Field(description="Keep it private. A public notebook also needs confirm=true.")] = True,

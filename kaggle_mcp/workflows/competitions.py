@@ -18,7 +18,6 @@ SortBy = Literal["best", "grouped", "prize", "earliestDeadline", "latestDeadline
                  "relevance", "recentlyCreated"]
 Group = Literal["everything", "general", "entered", "community", "hosted"]
 PAGE_ROWS = 20  # what one ListCompetitions page holds
-LEADERBOARD_PAGE = 200  # rows asked per GetLeaderboard page
 CATEGORY_WIRE: dict[Category, HostSegment] = {
     "all": "HOST_SEGMENT_UNSPECIFIED", "featured": "HOST_SEGMENT_FEATURED", "research": "HOST_SEGMENT_RESEARCH",
     "recruitment": "HOST_SEGMENT_RECRUITMENT", "gettingStarted": "HOST_SEGMENT_GETTING_STARTED",
@@ -106,16 +105,7 @@ async def get_leaderboard(account: Account, competition: str, top: int = 20) -> 
     """The top `top` rows, following Kaggle's pages until there are that many (or no more)."""
     slug = competition_slug(competition)
     kc = account.client
-    rows: list[LeaderRow] = []
-    token, seen = "", {""}
-    while len(rows) < top:
-        page = await kc.competitions.get_leaderboard(slug, page_size=min(top - len(rows), LEADERBOARD_PAGE),
-                                                     page_token=token)
-        rows += [LeaderRow(rank=len(rows) + i + 1, team=s.team_name, score=s.score, date=day(s.submission_date))
-                 for i, s in enumerate(page.submissions[:top - len(rows)])]
-        token = page.next_page_token
-        if not page.submissions or not token or token in seen:  # the end, or a server repeating itself
-            break
-        seen.add(token)
+    rows = [LeaderRow(rank=i + 1, team=s.team_name, score=s.score, date=day(s.submission_date))
+            for i, s in enumerate(await kc.competitions.get_leaderboard_top(slug, top))]
     comp = await kc.competitions.get_competition(slug)
     return LeaderboardTop(competition=slug, rows=rows, teams=comp.team_count, your_rank=comp.user_rank)

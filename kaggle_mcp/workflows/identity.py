@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
-from ..kaggle.errors import KaggleError
+from ..kaggle.errors import KaggleError, KaggleUnreachable
 from ..kaggle.models.kernels import ApiAcceleratorQuota
 from .account import Account
 
@@ -22,6 +22,8 @@ class Identity(BaseModel):
     read_only: bool
     gpu_quota: str | None = None
     tpu_quota: str | None = None
+    #: why Kaggle could not be asked (offline, wrong endpoint); what is known locally is still reported
+    unreachable: str | None = None
 
 
 def _hours(value: timedelta) -> str:
@@ -36,7 +38,12 @@ def _quota(q: ApiAcceleratorQuota) -> str:
 async def whoami(account: Account) -> Identity:
     kc = account.client
     creds = await kc.signed_in()  # resolved off the event loop, a sign-in renewed if due
-    user = await kc.username()
+    try:
+        user = await kc.username()
+    except KaggleUnreachable as exc:
+        return Identity(credential_source=creds.source, credential_kind=creds.kind, endpoint=kc.settings.endpoint,
+                        sandbox=account.sandbox, workspace=str(account.workspace.root), read_only=account.read_only,
+                        unreachable=str(exc))
     gpu = tpu = None
     if user:
         try:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import anyio.to_thread
 from pydantic import BaseModel
 
+from ..kaggle.accelerators import ACCELERATORS, Accelerator
+from ..kaggle.accelerators import accelerator as choose_accelerator
 from ..kaggle.errors import Forbidden, NotFound
 from ..kaggle.models.kernels import ApiSaveKernelResponse
 from ..kaggle.refs import competition_slug, dataset_ref, notebook_ref
@@ -26,23 +28,6 @@ Language = Literal["python", "r", "rmarkdown"]
 SUFFIX_TYPES: dict[str, tuple[KernelType, Language]] = {
     ".ipynb": ("notebook", "python"), ".irnb": ("notebook", "r"), ".py": ("script", "python"),
     ".r": ("script", "r"), ".rmd": ("script", "rmarkdown")}
-
-
-@dataclass(frozen=True)
-class Accelerator:
-    machine_shape: str | None
-    enable_gpu: bool = False
-    enable_tpu: bool = False
-
-
-# Kaggle's documented machine shapes; retired ones are still accepted and substituted server-side.
-ACCELERATORS = {
-    "none": Accelerator(None),
-    "gpu": Accelerator("NvidiaTeslaT4", enable_gpu=True),
-    "gpu-t4x2": Accelerator("NvidiaTeslaT4", enable_gpu=True),
-    "gpu-p100": Accelerator("NvidiaTeslaP100", enable_gpu=True),
-    "tpu": Accelerator("TpuV5E8", enable_tpu=True),
-}
 
 
 class Pushed(BaseModel):
@@ -74,11 +59,13 @@ class PushRequest:
 
 
 def accelerator(name: str) -> Accelerator:
-    key = name.strip().lower()
-    if key not in ACCELERATORS:
-        raise WorkflowError(f"accelerator '{name}' is not one of: {', '.join(ACCELERATORS)} "
-                            "(gpu = NVIDIA T4, tpu = TPU v5e-8).", "GPU and TPU time count against your weekly quota.")
-    return ACCELERATORS[key]
+    """The accelerator called `name`: one offered, or a retired one (still accepted, with a warning)."""
+    try:
+        return choose_accelerator(name.strip().lower())
+    except ValueError:
+        choices = ", ".join(f"{a.name} ({a.description})" for a in ACCELERATORS.values())
+        raise WorkflowError(f"accelerator '{name}' is not one of: {choices}.",
+                            "GPU and TPU time count against your weekly quota.") from None
 
 
 def notebook_text(source: str, kernel_type: str, language: str) -> str:
@@ -177,4 +164,6 @@ async def push_notebook(account: Account, request: PushRequest) -> Pushed:
         fields["session_timeout_seconds"] = request.timeout_minutes * 60
     resp = await kc.kernels.save_kernel(**fields)
     pushed_ref = notebook_ref(resp.ref).text(owner) if resp.ref else f"{owner}/{slug}"
-    return Pushed(ref=pushed_ref, url=resp.url or None, version=resp.version_number, warnings=source_warnings(resp))
+    retired = [f"{acc.name} is retired: Kaggle runs this session on {acc.replaced_by}."] if acc.replaced_by else []
+    return Pushed(ref=pushed_ref, url=resp.url or None, version=resp.version_number,
+                  warnings=retired + source_warnings(resp))

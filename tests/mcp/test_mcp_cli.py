@@ -24,10 +24,33 @@ def test_doctor_reports_source_and_user_never_the_token(sandbox, subprocess_env)
     assert SANDBOX_TOKEN not in proc.stdout + proc.stderr
 
 
-def test_doctor_without_credentials_says_how_to_configure(subprocess_env):
+def test_doctor_without_credentials_explains_the_sandbox_fallback(subprocess_env):
     proc = run(["doctor"], subprocess_env)
-    assert proc.returncode == 1
-    assert "anonymous" in proc.stdout and "KAGGLE_API_TOKEN" in proc.stdout and "sandbox" in proc.stdout
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # the sandbox is a working set-up
+    assert "embedded sandbox" in proc.stdout and "KAGGLE_API_TOKEN" in proc.stdout
+    assert "anonymous" not in proc.stdout and "signed in as sandbox-user" in proc.stdout
+
+
+def test_doctor_offline_answers_within_seconds_with_what_it_knows(subprocess_env):
+    import time
+
+    from kaggle_mcp.sandbox.harness import free_port
+
+    env = subprocess_env | {"KAGGLE_API_ENDPOINT": f"http://127.0.0.1:{free_port()}",
+                            "KAGGLE_API_TOKEN": "KGAT_" + "ab" * 16}
+    started = time.monotonic()
+    proc = run(["doctor"], env)
+    assert time.monotonic() - started < 15  # a process start included; the retries themselves take ~2 s
+    assert proc.returncode == 1 and "OFFLINE" in proc.stdout, proc.stdout + proc.stderr
+    assert "KAGGLE_API_TOKEN environment variable" in proc.stdout and "workspace:" in proc.stdout
+    assert "KGAT_" + "ab" * 16 not in proc.stdout + proc.stderr
+
+
+def test_doctor_warns_about_a_token_of_the_wrong_shape_without_printing_it(sandbox, subprocess_env):
+    env = subprocess_env | {"KAGGLE_API_ENDPOINT": sandbox.url, "KAGGLE_API_TOKEN": "not-a-kaggle-token-123"}
+    proc = run(["doctor"], env)
+    assert "does not look like a Kaggle API token" in proc.stdout
+    assert "not-a-kaggle-token-123" not in proc.stdout + proc.stderr
 
 
 def test_serve_flags_parse_at_top_level_and_under_serve():

@@ -13,10 +13,14 @@ from kaggle_mcp.workflows.runs import decode_log
 
 
 def test_accelerators_map_to_machine_shapes_and_list_valid_values():
-    assert pushing.accelerator("gpu") == pushing.Accelerator("NvidiaTeslaT4", enable_gpu=True)
+    gpu = pushing.accelerator("gpu")
+    assert (gpu.machine_shape, gpu.enable_gpu, gpu.enable_tpu) == ("NvidiaTeslaT4", True, False)
+    assert pushing.accelerator("gpu-t4x2").machine_shape == gpu.machine_shape  # Kaggle has no single-T4 shape
     assert pushing.accelerator("TPU").machine_shape == "TpuV5E8" and pushing.accelerator("tpu").enable_tpu
     assert pushing.accelerator("none").machine_shape is None
-    with pytest.raises(WorkflowError, match="none, gpu, gpu-t4x2, gpu-p100, tpu"):
+    retired = pushing.accelerator("gpu-p100")  # no longer offered, still accepted, with what runs instead
+    assert retired.machine_shape == "NvidiaTeslaP100" and "T4" in (retired.replaced_by or "")
+    with pytest.raises(WorkflowError, match=r"none \(CPU only\), gpu \(GPU T4 x2.*gpu-t4x2.*tpu \(TPU v5e-8\)"):
         pushing.accelerator("a100")
 
 

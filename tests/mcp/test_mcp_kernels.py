@@ -98,3 +98,12 @@ async def test_code_competition_submits_a_notebook_run(fresh_server):
     assert_actionable(unconfirmed, "confirm=true")
     assert not sent.is_error, text_of(sent)
     assert sent.structured_content["ref"]
+
+
+async def test_a_retired_accelerator_still_runs_and_the_answer_says_on_what(server):
+    async with Client(server) as c:
+        pushed = await c.call_tool("push_notebook", {"title": "Old P100 request", "source": "print('hi')",
+                                                     "accelerator": "gpu-p100"})
+    assert not pushed.is_error, text_of(pushed)
+    assert "gpu-p100 is retired: Kaggle runs this session on the default GPU, T4 x2" in text_of(pushed)
+    assert pushed.structured_content["warnings"][0].startswith("gpu-p100 is retired")

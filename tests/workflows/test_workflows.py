@@ -157,7 +157,7 @@ async def test_the_leaderboard_is_read_across_pages_until_top_rows(sandbox, work
     from kaggle_mcp.workflows.competitions import get_leaderboard
 
     truth = [row.team_name for row in sandbox.state.competitions["house-prices-2019"].leaderboard]
-    assert len(truth) > 200  # more than one page of GetLeaderboard (at most 200 rows each)
+    assert len(truth) > 200  # more than one page of GetLeaderboard
     deployment = deployment_for(sandbox, workspace, tmp_path)
     async with deployment.running():
         account = await deployment.account()
