@@ -20,6 +20,8 @@ from .models.competitions import (
     ApiDataFile,
     ApiDownloadDataFileRequest,
     ApiDownloadDataFilesRequest,
+    ApiFilesSummary,
+    ApiGetCompetitionDataFilesSummaryRequest,
     ApiGetCompetitionRequest,
     ApiGetLeaderboardRequest,
     ApiGetLeaderboardResponse,
@@ -109,6 +111,11 @@ class CompetitionService:
     ) -> ApiListDataFilesResponse:
         request = ApiListDataFilesRequest(competition_name=competition_name, page_size=page_size, page_token=page_token)
         return await self.kc.call(SERVICE, "ListDataFiles", request, ApiListDataFilesResponse, catalog=True)
+
+    async def get_competition_data_files_summary(self, competition_name: str) -> ApiFilesSummary:
+        """File counts and sizes per extension: the shape of a data set too large to list."""
+        request = ApiGetCompetitionDataFilesSummaryRequest(competition_name=competition_name)
+        return await self.kc.call(SERVICE, "GetCompetitionDataFilesSummary", request, ApiFilesSummary)
 
     def iter_data_files(self, competition_name: str, page_size: int = 200) -> AsyncIterator[ApiDataFile]:
         async def fetch(token: str) -> ApiListDataFilesResponse:
@@ -264,12 +271,15 @@ class CompetitionService:
             url, dest_dir, save_as=f"{competition}{extension}", progress=progress, force=force
         )
 
-    async def read_data_file_head(self, competition: str, file_name: str, max_bytes: int = 65536) -> HeadBytes:
-        """The first bytes of a data file (for schema sniffing), via Range on the signed URL."""
+    async def data_file_url(self, competition: str, file_name: str) -> str:
+        """The signed URL of one data file, for reading parts of it by Range without downloading it."""
         safe_relative(file_name)
         request = ApiDownloadDataFileRequest(competition_name=competition, file_name=file_name)
-        url = await self.kc.transfers.resolve(SERVICE, "DownloadDataFile", request)
-        return await self.kc.transfers.read_head(url, max_bytes)
+        return await self.kc.transfers.resolve(SERVICE, "DownloadDataFile", request)
+
+    async def read_data_file_head(self, competition: str, file_name: str, max_bytes: int = 65536) -> HeadBytes:
+        """The first bytes of a data file (for schema sniffing), via Range on the signed URL."""
+        return await self.kc.transfers.read_head(await self.data_file_url(competition, file_name), max_bytes)
 
     async def submit(
         self, competition: str, path: Path | str, message: str, progress: Progress | None = None
