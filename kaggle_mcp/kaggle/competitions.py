@@ -147,8 +147,9 @@ class CompetitionService:
         return follow_pages(fetch, lambda r: r.submissions, max_pages=max_pages)
 
     async def list_competition_topics(
-        self, competition_name: str, sort_by: TopicListSortBy | None = None, page: int | None = None
+        self, competition_name: str, sort_by: TopicListSortBy | None = None, page: int | None = 1
     ) -> ApiListCompetitionTopicsResponse:
+        """One page of 20 topics; ``page=1`` is what ``kaggle competitions topics list`` sends."""
         request = ApiListCompetitionTopicsRequest(competition_name=competition_name, sort_by=sort_by, page=page)
         return await self.kc.call(SERVICE, "ListCompetitionTopics", request, ApiListCompetitionTopicsResponse)
 
