@@ -181,10 +181,12 @@ def build_world(seed: int = 0, hostile: bool = False, big_csv_rows: int = 1_300_
     from kaggle_mcp.sandbox.kernels_seed import load_seed_kernels
 
     load_seed_kernels(world, random.Random(seed + 2))
+    from kaggle_mcp.sandbox.seed_formats import build_formats_dataset
     from kaggle_mcp.sandbox.seed_forums import build_forums
     from kaggle_mcp.sandbox.seed_models import build_models
 
     build_models(world, random.Random(seed + 3), EPOCH)
+    build_formats_dataset(world, random.Random(seed + 5), EPOCH + timedelta(days=150))
     build_forums(world, random.Random(seed + 4), EPOCH)
     if hostile:
         from kaggle_mcp.sandbox.hostile import add_hostile_entities

@@ -63,7 +63,7 @@ class _Writer:
         """Give a topic a first post and a tree of ``n`` comments; counts and dates follow from them."""
         if not topic.body or topic.body.endswith("feedback welcome."):
             topic.body = self.fill(self.rng.choice(text.POSTS), slug=slug,
-                                   body=f"{topic.title}. Here is what I found so far.")
+                                   body=f"{topic.title}\n\nHere is what I found so far.")
         topic.thread = self.tree(n, topic.posted)
         topic.comments = count(topic.thread)
         topic.last_comment = max((c.posted for c in walk(topic.thread)), default=topic.posted)
