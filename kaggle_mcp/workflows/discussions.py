@@ -10,7 +10,6 @@ that each fit ``max_tokens`` and together hold every comment exactly once.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Literal, TypedDict
 
 from pydantic import BaseModel
@@ -20,6 +19,7 @@ from ..kaggle.models import ApiDiscussionComment, ApiListTopicsResponse, ApiSear
 from ..kaggle.models.enums import TopicListSortBy
 from ..kaggle.refs import competition_slug, dataset_ref, model_ref, notebook_ref, require_owner, topic_id
 from .account import Account
+from .display import day
 from .errors import WorkflowError
 from .shaping import decode_cursor, encode_cursor, estimate_tokens, pack_parts
 
@@ -70,13 +70,9 @@ class DiscussionPart(BaseModel):
     text: str                         #: Kaggle users' words: the adapter fences it as untrusted
 
 
-def _day(value: datetime | None) -> str | None:
-    return value.date().isoformat() if value else None
-
-
 def _rows(answer: ApiListTopicsResponse) -> list[TopicRow]:
     return [TopicRow(id=t.id, title=t.title, author=t.author_name or None, votes=t.votes,
-                     comments=t.comment_count, date=_day(t.post_date), url=t.url or None) for t in answer.topics]
+                     comments=t.comment_count, date=day(t.post_date), url=t.url or None) for t in answer.topics]
 
 
 async def list_discussions(
@@ -149,7 +145,7 @@ async def _solutions(account: Account, competition: str | None, search: str | No
         if slug and not (info and info.competition_url.rstrip("/").endswith(f"/{slug}")):
             continue
         url = f"{info.competition_url.rstrip('/')}/discussion/{doc.id}" if info else None
-        rows[doc.id] = TopicRow(id=doc.id, title=doc.title, author=doc.owner, votes=doc.votes, date=_day(doc.create_time),
+        rows[doc.id] = TopicRow(id=doc.id, title=doc.title, author=doc.owner, votes=doc.votes, date=day(doc.create_time),
                                 url=url, place=info.write_up_leaderboard_rank if info else None,
                                 team=meta.team_name if meta else None)
     if slug and not state:
@@ -157,7 +153,7 @@ async def _solutions(account: Account, competition: str | None, search: str | No
         for t in forum.topics:
             if t.id not in rows and SOLUTION_TITLE.search(t.title):
                 rows[t.id] = TopicRow(id=t.id, title=t.title, author=t.author_name, votes=t.votes,
-                                      comments=t.comment_count, date=_day(t.post_date), url=t.topic_url or None)
+                                      comments=t.comment_count, date=day(t.post_date), url=t.topic_url or None)
     ordered = sorted(rows.values(), key=lambda r: (r.place is None, r.place or 0, -(r.votes or 0)))
     nxt = encode_cursor({"t": answer.next_page_token}) if answer.next_page_token else None
     return DiscussionList(source=f"solution write-ups of {slug}" if slug else "solution write-ups",
@@ -169,7 +165,7 @@ def _comment_blocks(comments: list[ApiDiscussionComment], budget: int, prefix: s
     blocks = []
     for n, comment in enumerate(comments, start=1):
         path = f"{prefix}.{n}" if prefix else str(n)
-        when = comment.post_date.date().isoformat() if comment.post_date else "?"
+        when = day(comment.post_date) or "?"
         head = f"#{path} {comment.author_name or '[deleted]'} ({when}, +{comment.votes}):"
         body, _ = trim_text(post_text(comment.content) or "[deleted]", max(50, budget - estimate_tokens(head) - 8))
         blocks.append(f"{head} {body}" if "\n" not in body else f"{head}\n{body}")
@@ -189,7 +185,7 @@ async def read_discussion(account: Account, topic: str | int, max_tokens: int = 
         comments.append(comment)
         if len(comments) >= MAX_COMMENTS:
             break
-    header = (f"{found.title}\n{found.author_name or '[deleted]'} ({_day(found.post_date) or '?'}, +{found.votes}, "
+    header = (f"{found.title}\n{found.author_name or '[deleted]'} ({day(found.post_date) or '?'}, +{found.votes}, "
               f"{found.comment_count} comments) in {found.forum_name or 'Kaggle'}: {found.url}")
     reserve = estimate_tokens(header) + 40
     first = trim_text(post_text(found.content or ""), max(100, max_tokens - reserve - 20))[0]

@@ -21,6 +21,7 @@ from ..kaggle.models.enums import ListModelsOrderBy
 from ..kaggle.paths import safe_relative
 from ..kaggle.refs import ModelRef, framework_name, model_ref
 from .account import Account
+from .display import day
 from .errors import WorkflowError
 from .progress import Progress, no_progress
 from .shaping import decode_cursor, encode_cursor
@@ -152,8 +153,7 @@ async def get_model(account: Account, model: str) -> ModelCard:
                                   handle=_handle(ref, i, latest)))
     return ModelCard(ref=f"{ref.owner}/{ref.model}", title=found.title, subtitle=found.subtitle or None,
                      url=found.url or None, votes=found.vote_count,
-                     published=found.publish_time.date().isoformat() if found.publish_time else None,
-                     updated=found.update_time.date().isoformat() if found.update_time else None,
+                     published=day(found.publish_time), updated=day(found.update_time),
                      tags=[t.name or t.ref for t in found.tags], card=trim_text(found.description, CARD_TOKENS)[0],
                      instances=infos, model_sources=[i.handle for i in infos])
 

@@ -14,7 +14,9 @@ from ..kaggle.errors import NotFound
 from ..kaggle.refs import notebook_ref
 from .account import Account
 from .errors import WorkflowError
+from .notebooks import owner_and_slug
 from .progress import Progress, no_progress
+from .runs import never_ran
 
 FINISHED = {"COMPLETE", "ERROR"}
 CANCELLED = {"CANCELREQUESTED", "CANCELACKNOWLEDGED"}
@@ -36,8 +38,7 @@ async def _status(account: Account, owner: str, slug: str) -> str:
     try:
         answer = await account.client.kernels.get_kernel_session_status(owner, slug)
     except NotFound:
-        raise WorkflowError(f"Kaggle has no run of {owner}/{slug} to cancel.",
-                            "Check the reference with list_notebooks(mine=true); push_notebook starts a run.") from None
+        raise never_ran(f"{owner}/{slug}") from None
     return answer.status
 
 
@@ -48,19 +49,16 @@ async def cancel_notebook_run(account: Account, notebook: str, wait_seconds: flo
     if account.read_only:
         raise WorkflowError("This server is read-only: cancelling a run changes it on Kaggle.",
                             "Restart the server without --read-only to cancel runs.")
-    ref = notebook_ref(notebook)
-    owner = ref.owner or await account.client.username()
-    if not owner:
-        raise WorkflowError(f"'{ref.slug}' has no owner and no Kaggle user is signed in.", "Pass owner/slug.")
-    name = f"{owner}/{ref.slug}"
-    before = await _status(account, owner, ref.slug)
+    owner, slug = await owner_and_slug(account.client, notebook_ref(notebook))
+    name = f"{owner}/{slug}"
+    before = await _status(account, owner, slug)
     if _key(before) in FINISHED | CANCELLED:
         raise WorkflowError(f"The latest run of {name} is already {before}; there is nothing to cancel.",
                             f'get_notebook_output(notebook="{name}") fetches what it produced.')
-    found = await account.client.search.list_entities(ref.slug, document_types=["KERNEL"],
+    found = await account.client.search.list_entities(slug, document_types=["KERNEL"],
                                                       list_type="API_LIST_TYPE_YOUR_WORK", page_size=50)
     session = next((d.kernel_document.session_id for d in found.documents
-                    if d.slug == ref.slug and d.owner == owner and d.kernel_document and d.kernel_document.session_id),
+                    if d.slug == slug and d.owner == owner and d.kernel_document and d.kernel_document.session_id),
                    None)
     if session is None:
         raise WorkflowError(f"Kaggle's search does not list a session for {name} yet (a run queued seconds ago may "
@@ -68,7 +66,7 @@ async def cancel_notebook_run(account: Account, notebook: str, wait_seconds: flo
     await account.client.kernels.cancel_kernel_session(session)
     started, status = anyio.current_time(), before
     while True:
-        status = await _status(account, owner, ref.slug)
+        status = await _status(account, owner, slug)
         waited = anyio.current_time() - started
         if _key(status) in FINISHED | CANCELLED or waited >= wait_seconds:
             break
