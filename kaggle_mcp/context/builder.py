@@ -190,7 +190,7 @@ class _Build:
 
     async def writeups(self) -> None:
         """The top solution write-ups (search knows each one's place), each with a short summary."""
-        from ..kaggle.models import ApiSearchDiscussionsFilters
+        from ..kaggle.models.search import ApiSearchDiscussionsFilters
 
         filters = ApiSearchDiscussionsFilters(write_up_inclusion_type="WRITE_UP_INCLUSION_TYPE_ONLY",
                                               write_up_types=["COMPETITION_SOLUTION"])

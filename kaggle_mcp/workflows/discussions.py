@@ -15,7 +15,8 @@ from typing import Literal, TypedDict
 from pydantic import BaseModel
 
 from ..context.htmltext import post_text, trim_text
-from ..kaggle.models import ApiDiscussionComment, ApiListTopicsResponse, ApiSearchDiscussionsFilters
+from ..kaggle.models.discussions import ApiDiscussionComment, ApiListTopicsResponse
+from ..kaggle.models.search import ApiSearchDiscussionsFilters
 from ..kaggle.models.enums import TopicListSortBy
 from ..kaggle.refs import competition_slug, dataset_ref, model_ref, notebook_ref, require_owner, topic_id
 from .account import Account

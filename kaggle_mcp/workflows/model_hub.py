@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from ..context.htmltext import trim_text
 from ..kaggle.errors import UnsafePath
-from ..kaggle.models import ApiModel, ApiModelInstance
+from ..kaggle.models.model_hub import ApiModel, ApiModelInstance
 from ..kaggle.models.enums import ListModelsOrderBy
 from ..kaggle.paths import safe_relative
 from ..kaggle.refs import ModelRef, framework_name, model_ref

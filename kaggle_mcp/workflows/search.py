@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ..kaggle.models import ListEntitiesDocument
+from ..kaggle.models.search import ListEntitiesDocument
 from ..kaggle.models.enums import DocumentType
 from ..kaggle.search import CLI_DOCUMENT_TYPES
 from .account import Account

@@ -177,7 +177,7 @@ async def test_the_large_weights_shard_is_read_by_range_from_both_ends(client):
 
 
 def _download_request(path: str):
-    from kaggle_mcp.kaggle.models import ApiDownloadModelInstanceVersionRequest
+    from kaggle_mcp.kaggle.models.model_hub import ApiDownloadModelInstanceVersionRequest
 
     return ApiDownloadModelInstanceVersionRequest(owner_slug="carol", model_slug="olympiad-solver",
                                                   framework="MODEL_FRAMEWORK_TRANSFORMERS",
@@ -203,7 +203,7 @@ async def test_search_every_kind_write_ups_and_the_cli_body(client):
         users = await kc.search.list_entities("alice", document_types=["USER"])
         assert [d.slug for d in users.documents] == ["alice"]
 
-        from kaggle_mcp.kaggle.models import ApiSearchDiscussionsFilters
+        from kaggle_mcp.kaggle.models.search import ApiSearchDiscussionsFilters
 
         writeups = await kc.search.list_entities("", document_types=["TOPIC"], discussion_filters=
                                                  ApiSearchDiscussionsFilters(write_up_inclusion_type=
