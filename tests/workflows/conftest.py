@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from kaggle_mcp.context import ContextService, ContextStore
+from kaggle_mcp.context import ContextStore
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 from kaggle_mcp.workflows.account import Account
 from kaggle_mcp.workflows.workspace import Workspace
@@ -18,7 +18,7 @@ async def open_account(sb, root, read_only: bool = False):
 
     async with KaggleClient(ClientSettings(endpoint=sb.url, retry_seconds=10, list_cache_seconds=0),
                             Credentials.token(SANDBOX_TOKEN, "test token")) as kc:
-        yield Account(kc, Workspace(root / "workspace"), ContextService(kc, ContextStore(root / "contexts.db")),
+        yield Account(kc, Workspace(root / "workspace"), lambda: ContextStore(root / "contexts.db"),
                       read_only=read_only, sandbox=True)
 
 

@@ -112,8 +112,9 @@ async def test_a_thread_reads_as_clean_markdown_with_nesting_and_code(account):
 
 async def test_an_ended_competitions_context_holds_its_top_write_ups(account):
     async with account() as a:
-        ended = await a.contexts.get("house-prices-2019", top_notebooks=1, max_tokens=12000, refresh=True)
-        running = await a.contexts.get("titanic", top_notebooks=1, max_tokens=12000, refresh=True)
+        contexts = await a.contexts()
+        ended = await contexts.get("house-prices-2019", top_notebooks=1, max_tokens=12000, refresh=True)
+        running = await contexts.get("titanic", top_notebooks=1, max_tokens=12000, refresh=True)
     writeups = ended.data["writeups"]
     assert [w["place"] for w in writeups] == [1, 2, 4, 37]
     assert all(w["url"].startswith("https://www.kaggle.com/competitions/house-prices-2019/discussion/")
