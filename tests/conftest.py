@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,24 @@ def corpus() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/corpus is not present in this checkout")
     return path
+
+
+def load_o200k():
+    """bpe-openai's loader uses a deprecated importlib.resources call; pytest turns that into an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from bpe_openai import get_encoding
+
+        return get_encoding("o200k_base")
+
+
+@pytest.fixture(scope="session")
+def o200k():
+    """The real o200k tokenizer (bpe-openai), to check the run-time estimates budgets are kept with."""
+    encoding = load_o200k()
+
+    def count(text: str) -> int:
+        # bpe-openai refuses one input over 200k tokens: count long texts in chunks
+        return sum(len(encoding.encode(text[i : i + 100_000])) for i in range(0, len(text), 100_000))
+
+    return count

@@ -12,10 +12,12 @@ made in this order, each only as far as needed, and every cut made is listed in 
  4. leaderboard rows beyond the top 5
  5. schema example rows beyond the first (the `row2`, `row3` columns)
  6. the remaining discussions
- 7. whole notebooks, lowest ranked first
- 8. whole pages, least important first (evaluation goes last)
- 9. schema columns beyond 20, then whole schemas from the last
-10. files beyond the first 20
+ 7. solution write-ups (an ended competition's) beyond the top 3
+ 8. whole notebooks, lowest ranked first
+ 9. whole pages, least important first (evaluation goes last)
+10. the remaining write-ups
+11. schema columns beyond 20, then whole schemas from the last
+12. files beyond the first 20
 
 The competition header and the stats are never cut. Why this order: discussion titles are the
 cheapest thing to find again, notebook tails repeat patterns their heads already show, and page
@@ -43,6 +45,7 @@ RULES_CAP = 500
 PAGE_FLOOR = 200
 STATS_RESERVE = 200
 DISCUSSIONS_KEPT = 5
+WRITEUPS_KEPT = 3
 LEADERBOARD_KEPT = 5
 FILES_KEPT = 20
 SCHEMA_COLUMNS_KEPT = 20
@@ -58,8 +61,10 @@ CUT_ORDER = (
     "leaderboard rows beyond the top 5",
     "schema example rows",
     "remaining discussions",
+    "write-ups beyond the top 3",
     "lowest-ranked notebooks",
     "pages",
+    "remaining write-ups",
     "schema columns and schemas",
     "files beyond the first 20",
 )
@@ -86,11 +91,13 @@ class Sections:
     leaderboard: list[dict[str, Any]] | None = None
     notebooks: list[NotebookDoc] | None = None
     discussions: list[dict[str, Any]] | None = None
+    writeups: list[dict[str, Any]] | None = None
 
 
 @dataclass
 class _Plan:
     discussions: int
+    writeups: int
     pages: list[str]
     page_cap: int
     leaderboard: int
@@ -132,6 +139,7 @@ class _Fitter:
         s = self.s
         return _Plan(
             discussions=len(s.discussions or []),
+            writeups=len(s.writeups or []),
             pages=sorted(self.pages, key=_page_rank),
             page_cap=PAGE_CAP,
             leaderboard=len(s.leaderboard or []),
@@ -174,7 +182,7 @@ class _Fitter:
         """The document without notebook cells, as (key, plan knobs it depends on, value)."""
         s = self.s
         out: list[tuple[str, tuple[Any, ...], Any]] = [("competition", (), s.competition)]
-        if s.pages is not None or s.notebooks is not None or s.discussions is not None:
+        if s.pages is not None or s.notebooks is not None or s.discussions is not None or s.writeups:
             out.append(("notice", (), UNTRUSTED_NOTICE))
         if s.pages is not None:
             out.append(("pages", (tuple(plan.pages), plan.page_cap), lambda: self.page_rows(plan)[0]))
@@ -193,6 +201,9 @@ class _Fitter:
         if s.discussions is not None:
             discussions = s.discussions
             out.append(("discussions", (plan.discussions,), lambda: discussions[: plan.discussions]))
+        if s.writeups:
+            writeups = s.writeups
+            out.append(("writeups", (plan.writeups,), lambda: writeups[: plan.writeups]))
         return out
 
     def head(self, plan: _Plan) -> dict[str, Any]:
@@ -224,8 +235,10 @@ class _Fitter:
             self._cut_leaderboard,
             self._cut_samples,
             self._cut_all_discussions,
+            lambda plan, slack: self._cut_writeups(plan, WRITEUPS_KEPT, CUT_ORDER[6]),
             self._drop_notebook,
             self._drop_page,
+            lambda plan, slack: self._cut_writeups(plan, 0, CUT_ORDER[9]),
             self._cut_schemas,
             self._cut_files,
         ]
@@ -285,18 +298,25 @@ class _Fitter:
         plan.cuts.append(CUT_ORDER[5])
         return True
 
+    def _cut_writeups(self, plan: _Plan, keep: int, cut: str) -> bool:
+        if plan.writeups <= keep:
+            return False
+        plan.writeups = keep
+        plan.cuts.append(cut)
+        return True
+
     def _drop_notebook(self, plan: _Plan, slack: int) -> bool:
         if not plan.notebooks:
             return False
         plan.notebooks -= 1
-        plan.cuts.append(f"{CUT_ORDER[6]}: {self.notebooks[plan.notebooks].meta.get('ref')}")
+        plan.cuts.append(f"{CUT_ORDER[7]}: {self.notebooks[plan.notebooks].meta.get('ref')}")
         return True
 
     def _drop_page(self, plan: _Plan, slack: int) -> bool:
         if not plan.pages:
             return False
         dropped = plan.pages.pop()
-        plan.cuts.append(f"{CUT_ORDER[7]}: {dropped}")
+        plan.cuts.append(f"{CUT_ORDER[8]}: {dropped}")
         return True
 
     def _cut_schemas(self, plan: _Plan, slack: int) -> bool:
@@ -306,14 +326,14 @@ class _Fitter:
             plan.schemas -= 1
         else:
             return False
-        plan.cuts.append(CUT_ORDER[8])
+        plan.cuts.append(CUT_ORDER[10])
         return True
 
     def _cut_files(self, plan: _Plan, slack: int) -> bool:
         if plan.files <= FILES_KEPT:
             return False
         plan.files = FILES_KEPT
-        plan.cuts.append(CUT_ORDER[9])
+        plan.cuts.append(CUT_ORDER[11])
         return True
 
     # -- notebook shares --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import anyio.to_thread
 
 from ..kaggle.errors import describe
 from .budget import NotebookDoc, Sections, fit_to_budget
-from .htmltext import page_text
+from .htmltext import page_text, trim_text
 from .notebooks import clean_notebook
 from .ranking import normalize_language, rank_kernels
 from .tables import HEAD_BYTES, is_tabular, sniff_table
@@ -45,6 +45,8 @@ ProgressCallback = Callable[[int, int, str], Awaitable[None]]
 KAGGLE = "https://www.kaggle.com"
 LEADERBOARD_ROWS = 20
 DISCUSSION_ROWS = 10
+WRITEUP_ROWS = 5
+WRITEUP_SUMMARY_TOKENS = 80
 MAX_SCHEMAS = 6
 MAX_FILES = 200
 CLEAN_IN_THREAD_BYTES = 200_000
@@ -178,10 +180,33 @@ class _Build:
 
     # -- first stage -----------------------------------------------------------------------------
 
-    async def competition(self) -> None:
+    async def competition(self, tg: anyio.abc.TaskGroup) -> None:
         c = await self.kc.competitions.get_competition(self.slug)
         patterns = {k: v for k, v in self.sections.competition.items() if k.endswith("_url")}
         self.sections.competition = _competition_row(c, self.slug) | {"notebook_url": KAGGLE + "/code/{ref}"} | patterns
+        if _ended(c.deadline):   # winners publish their solutions once it is over
+            self.total += 1
+            tg.start_soon(self.run_section, "write-ups", self.writeups, tg)
+
+    async def writeups(self) -> None:
+        """The top solution write-ups (search knows each one's place), each with a short summary."""
+        from ..kaggle.models.search import ApiSearchDiscussionsFilters
+
+        filters = ApiSearchDiscussionsFilters(write_up_inclusion_type="WRITE_UP_INCLUSION_TYPE_ONLY",
+                                              write_up_types=["COMPETITION_SOLUTION"])
+        answer = await self.kc.search.list_entities(self.slug.replace("-", " "), document_types=["TOPIC"],
+                                                    discussion_filters=filters, page_size=50)
+        rows = []
+        for doc in answer.documents:
+            discussion = doc.discussion_document
+            meta = discussion.write_up_metadata if discussion else None
+            info = meta.competition_info if meta else None
+            if discussion is None or info is None or not info.competition_url.rstrip("/").endswith(f"/{self.slug}"):
+                continue
+            summary = trim_text(discussion.message_stripped, WRITEUP_SUMMARY_TOKENS)[0]
+            rows.append(_compact({"place": info.write_up_leaderboard_rank, "title": doc.title,
+                                  "url": f"{KAGGLE}/competitions/{self.slug}/discussion/{doc.id}", "summary": summary}))
+        self.sections.writeups = sorted(rows, key=lambda r: r.get("place") or 10**9)[:WRITEUP_ROWS]
 
     async def pages(self) -> None:
         answer = await self.kc.competitions.list_competition_pages(self.slug)
@@ -296,7 +321,7 @@ async def build_context(
     started = time.perf_counter()
     build = _Build(client, slug, top_notebooks, anyio.CapacityLimiter(concurrency), progress)
     async with anyio.create_task_group() as tg:
-        tg.start_soon(build.run_section, "competition", build.competition, tg)
+        tg.start_soon(build.run_section, "competition", lambda: build.competition(tg), tg)
         tg.start_soon(build.run_section, "pages", build.pages, tg)
         tg.start_soon(build.run_section, "files", lambda: build.files(tg), tg)
         tg.start_soon(build.run_section, "leaderboard", build.leaderboard, tg)

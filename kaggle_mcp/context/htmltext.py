@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from .tokens import estimate_tokens
 
-__all__ = ["looks_like_html", "page_text", "rules_essentials", "trim_text"]
+__all__ = ["looks_like_html", "page_text", "post_text", "rules_essentials", "trim_text"]
 
 _BLOCKS = {"p", "div", "section", "article", "br", "tr", "table", "ul", "ol", "pre", "blockquote", "hr", "dl", "dt", "dd"}
 _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
@@ -68,6 +68,66 @@ class _TextParser(HTMLParser):
         self.out.append(data if self.in_pre else re.sub(r"\s+", " ", data))
 
 
+class _PostParser(_TextParser):
+    """A forum post: what a page keeps, plus what a thread needs: code fences, inline code, link targets,
+    quotes and image markers (so a reader can follow a linked notebook or copy a snippet)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.href: list[str | None] = []
+        self.link_start: list[int] = []
+        self.quote_start: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "pre" and not self.skip_depth:
+            self.out.append("\n```\n")
+            self.in_pre += 1
+        elif tag == "code" and not self.in_pre:
+            self.out.append("`")
+        elif tag == "a":
+            self.href.append(values.get("href"))
+            self.link_start.append(len(self.out))
+        elif tag == "img":
+            self.out.append(f"[image: {values.get('alt') or 'no description'}]")
+        elif tag == "blockquote":
+            self.quote_start.append(len(self.out))
+        else:
+            super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre" and self.in_pre:
+            self.in_pre -= 1
+            self.out.append("\n```\n")
+        elif tag == "code" and not self.in_pre:
+            self.out.append("`")
+        elif tag == "a" and self.href:
+            href, start = self.href.pop(), self.link_start.pop()
+            label = "".join(self.out[start:]).strip()
+            if href and href.startswith(("http://", "https://", "/")) and href.rstrip("/") != label.rstrip("/"):
+                self.out.append(f" ({'https://www.kaggle.com' + href if href.startswith('/') else href})")
+        elif tag == "blockquote" and self.quote_start:
+            start = self.quote_start.pop()
+            quoted = [line.strip() for line in "".join(self.out[start:]).splitlines() if line.strip()]
+            self.out[start:] = ["\n" + "\n".join("> " + line for line in quoted) + "\n"]
+        else:
+            super().handle_endtag(tag)
+
+
+def _tidy_post(text: str) -> str:
+    """Like `_tidy`, but code between fences keeps its indentation (and loses its trailing blank lines)."""
+    lines: list[str] = []
+    fenced = False
+    for raw in text.split("\n"):
+        line = raw.rstrip() if fenced else raw.strip()
+        if line == "```":
+            while fenced and lines and not lines[-1]:
+                lines.pop()
+            fenced = not fenced
+        lines.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def _tidy(text: str) -> str:
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -82,6 +142,16 @@ def page_text(content: str, mime_type: str | None = None) -> str:
     parser.feed(content)
     parser.close()
     return _tidy("".join(parser.out))
+
+
+def post_text(content: str) -> str:
+    """A discussion post (Kaggle serves HTML; markdown passes through) as compact markdown."""
+    if not looks_like_html(content) and "<pre" not in content:
+        return _tidy_post(content)
+    parser = _PostParser()
+    parser.feed(content)
+    parser.close()
+    return _tidy_post("".join(parser.out))
 
 
 _RULES_KEYWORDS = re.compile(

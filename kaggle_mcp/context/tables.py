@@ -135,7 +135,8 @@ def _typed(value: str, dtype: str) -> Any:
     return value
 
 
-def _schema(rows: list[list[str]], consumed: int, total_size: int | None, truncated: bool) -> dict[str, Any]:
+def _schema(rows: list[list[str]], consumed: int, total_size: int | None, truncated: bool,
+            keep_rows: int = 0) -> dict[str, Any]:
     header, body = rows[0], rows[1:]
     if _is_data_row(header, body):
         header, body = [f"column_{i + 1}" for i in range(len(rows[0]))], rows
@@ -154,6 +155,9 @@ def _schema(rows: list[list[str]], consumed: int, total_size: int | None, trunca
         for i in range(min(width, MAX_COLUMNS))
     ]
     result: dict[str, Any] = {"columns": columns, "rows_sampled": len(body)}
+    if keep_rows:
+        shown = range(min(width, MAX_COLUMNS))
+        result["records"] = [{header[i]: _typed(row[i], dtypes[i]) for i in shown} for row in body[:keep_rows]]
     if width > MAX_COLUMNS:
         result["columns_not_shown"] = width - MAX_COLUMNS
     if not truncated:
@@ -163,7 +167,7 @@ def _schema(rows: list[list[str]], consumed: int, total_size: int | None, trunca
     return result
 
 
-def _jsonl_schema(text: str, truncated: bool) -> dict[str, Any]:
+def _jsonl_schema(text: str, truncated: bool, keep_rows: int = 0) -> dict[str, Any]:
     records = []
     for line in _complete_lines(text, truncated).splitlines():
         try:
@@ -186,7 +190,10 @@ def _jsonl_schema(text: str, truncated: bool) -> dict[str, Any]:
         }
         for k, t in list(keys.items())[:MAX_COLUMNS]
     ]
-    return {"columns": columns, "rows_sampled": len(records)}
+    result: dict[str, Any] = {"columns": columns, "rows_sampled": len(records)}
+    if keep_rows:
+        result["records"] = [{c["name"]: _scalar(r.get(c["name"])) for c in columns} for r in records[:keep_rows]]
+    return result
 
 
 def _scalar(value: Any) -> Any:
@@ -224,8 +231,9 @@ def _unwrap(data: bytes, total_size: int | None) -> tuple[bytes, int | None, dic
     return data, total_size, {}
 
 
-def sniff_table(data: bytes, name: str, total_size: int | None) -> dict[str, Any]:
-    """Schema of a table from its first bytes. `total_size` is the whole file's size, if known.
+def sniff_table(data: bytes, name: str, total_size: int | None, keep_rows: int = 0) -> dict[str, Any]:
+    """Schema of a table from its first bytes. `total_size` is the whole file's size, if known;
+    `keep_rows` > 0 also returns the first records (typed, keyed by column) as `records`, for previews.
 
     Returns a dict with `file`, `bytes` (full size), `format`, and when readable `encoding`,
     `delimiter`, `columns` [{name, dtype, missing, row1, row2, row3}] (rowN: typed values of the
@@ -247,7 +255,7 @@ def sniff_table(data: bytes, name: str, total_size: int | None) -> dict[str, Any
         return info | {"format": "zip", "note": f"first member {inner_name!r} is not a table"}
     text, encoding = _decode(inner)
     if inner_name.lower().endswith((".jsonl", ".ndjson")) or text.lstrip().startswith("{"):
-        return info | {"format": "jsonl", "encoding": encoding} | _jsonl_schema(text, truncated)
+        return info | {"format": "jsonl", "encoding": encoding} | _jsonl_schema(text, truncated, keep_rows)
     body = _complete_lines(text, truncated)
     if not body.strip():
         return info | {"format": "text", "encoding": encoding, "note": "no complete line in the head"}
@@ -261,5 +269,5 @@ def sniff_table(data: bytes, name: str, total_size: int | None) -> dict[str, Any
     fmt = {"\t": "tsv"}.get(delimiter, "csv")
     consumed = len(body.encode(encoding.replace("-sig", ""), errors="replace"))
     return info | {"format": fmt, "encoding": encoding, "delimiter": delimiter} | _schema(
-        rows, consumed, inner_size, truncated
+        rows, consumed, inner_size, truncated, keep_rows
     )

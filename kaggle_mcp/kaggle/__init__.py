@@ -9,7 +9,8 @@ scripts can all use it::
             ...
         await kc.competitions.download_data_file("titanic", "train.csv", "data/")
 
-Services mirror Kaggle's (``competitions``, ``kernels``, ``datasets``, ``blobs``, ``security``, ``users``);
+Services mirror Kaggle's (``competitions``, ``kernels``, ``datasets``, ``blobs``, ``security``,
+``discussions``, ``models`` (module ``model_hub``), ``search``, ``users``);
 methods are the RPC names in snake_case; errors are ``errors.KaggleError`` subclasses.
 """
 

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
     from .blobs import BlobService
     from .competitions import CompetitionService
     from .datasets import DatasetService
+    from .discussions import DiscussionService
     from .kernels import KernelService
+    from .model_hub import ModelService
+    from .search import SearchService
     from .security import SecurityService
     from .transfer import Transfers
     from .users import AccountService
@@ -172,6 +175,25 @@ class KaggleClient:
         from .users import AccountService
 
         return AccountService(self)
+
+    @cached_property
+    def discussions(self) -> DiscussionService:
+        from .discussions import DiscussionService
+
+        return DiscussionService(self)
+
+    @cached_property
+    def models(self) -> ModelService:
+        """Kaggle Models (``model_hub``; the ``models`` package holds the wire types)."""
+        from .model_hub import ModelService
+
+        return ModelService(self)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from .search import SearchService
+
+        return SearchService(self)
 
     async def __aenter__(self) -> KaggleClient:
         return self

@@ -21,6 +21,8 @@ from .models.competitions import (
     ApiDataFile,
     ApiDownloadDataFileRequest,
     ApiDownloadDataFilesRequest,
+    ApiFilesSummary,
+    ApiGetCompetitionDataFilesSummaryRequest,
     ApiGetCompetitionRequest,
     ApiGetLeaderboardRequest,
     ApiGetLeaderboardResponse,
@@ -113,6 +115,11 @@ class CompetitionService:
         request = ApiListDataFilesRequest(competition_name=competition_name, page_size=page_size, page_token=page_token)
         return await self.kc.call(SERVICE, "ListDataFiles", request, ApiListDataFilesResponse, catalog=True)
 
+    async def get_competition_data_files_summary(self, competition_name: str) -> ApiFilesSummary:
+        """File counts and sizes per extension: the shape of a data set too large to list."""
+        request = ApiGetCompetitionDataFilesSummaryRequest(competition_name=competition_name)
+        return await self.kc.call(SERVICE, "GetCompetitionDataFilesSummary", request, ApiFilesSummary)
+
     def iter_data_files(self, competition_name: str, page_size: int = 200) -> AsyncIterator[ApiDataFile]:
         async def fetch(token: str) -> ApiListDataFilesResponse:
             return await self.list_data_files(competition_name, page_size=page_size, page_token=token)
@@ -158,8 +165,9 @@ class CompetitionService:
         return top
 
     async def list_competition_topics(
-        self, competition_name: str, sort_by: TopicListSortBy | None = None, page: int | None = None
+        self, competition_name: str, sort_by: TopicListSortBy | None = None, page: int | None = 1
     ) -> ApiListCompetitionTopicsResponse:
+        """One page of 20 topics; ``page=1`` is what ``kaggle competitions topics list`` sends."""
         request = ApiListCompetitionTopicsRequest(competition_name=competition_name, sort_by=sort_by, page=page)
         return await self.kc.call(SERVICE, "ListCompetitionTopics", request, ApiListCompetitionTopicsResponse)
 
@@ -285,12 +293,15 @@ class CompetitionService:
             url, dest_dir, save_as=f"{competition}{extension}", progress=progress, force=force
         )
 
-    async def read_data_file_head(self, competition: str, file_name: str, max_bytes: int = 65536) -> HeadBytes:
-        """The first bytes of a data file (for schema sniffing), via Range on the signed URL."""
+    async def data_file_url(self, competition: str, file_name: str) -> str:
+        """The signed URL of one data file, for reading parts of it by Range without downloading it."""
         safe_relative(file_name)
         request = ApiDownloadDataFileRequest(competition_name=competition, file_name=file_name)
-        url = await self.kc.transfers.resolve(SERVICE, "DownloadDataFile", request)
-        return await self.kc.transfers.read_head(url, max_bytes)
+        return await self.kc.transfers.resolve(SERVICE, "DownloadDataFile", request)
+
+    async def read_data_file_head(self, competition: str, file_name: str, max_bytes: int = 65536) -> HeadBytes:
+        """The first bytes of a data file (for schema sniffing), via Range on the signed URL."""
+        return await self.kc.transfers.read_head(await self.data_file_url(competition, file_name), max_bytes)
 
     async def submit(
         self, competition: str, path: Path | str, message: str, progress: Progress | None = None

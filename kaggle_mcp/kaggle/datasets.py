@@ -124,6 +124,16 @@ class DatasetService:
         request = ApiGetDatasetStatusRequest(owner_slug=owner_slug, dataset_slug=dataset_slug)
         return await self.kc.call(SERVICE, "GetDatasetStatus", request, ApiGetDatasetStatusResponse)
 
+    async def dataset_file_url(
+        self, owner: str, slug: str, file_name: str, dataset_version_number: int | None = None
+    ) -> str:
+        """The signed URL of one dataset file, for reading parts of it by Range without downloading it."""
+        safe_relative(file_name)
+        request = ApiDownloadDatasetRequest(
+            owner_slug=owner, dataset_slug=slug, file_name=file_name, dataset_version_number=dataset_version_number
+        )
+        return await self.kc.transfers.resolve(SERVICE, "DownloadDataset", request)
+
     async def create_dataset(self, **fields: Any) -> ApiCreateDatasetResponse:
         """Fields of ApiCreateDatasetRequest. Retried like the CLI does (§6); a status other than
         ``ok`` raises ApplicationError with Kaggle's ``error`` text."""

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import ApplicationError, ProtocolError, UnsafePath
 from .models.enums import KernelsListSortType, KernelsListViewType
 from .models.kernels import (
+    ApiCancelKernelSessionRequest,
+    ApiCancelKernelSessionResponse,
     ApiGetAcceleratorQuotaStatisticsRequest,
     ApiGetAcceleratorQuotaStatisticsResponse,
     ApiGetKernelRequest,
@@ -161,6 +163,16 @@ class KernelService:
             return await self.list_kernel_files(user_name, kernel_slug, page_size, token)
 
         return follow_pages(fetch, lambda r: r.files)
+
+    async def cancel_kernel_session(self, kernel_session_id: int) -> None:
+        """Stop a queued or running session (its id comes from search: ``kernelDocument.sessionId``).
+
+        Retried like a read: cancelling a session twice changes nothing. Kaggle's refusal comes inside a
+        200 as ``errorMessage`` and is raised as ApplicationError."""
+        request = ApiCancelKernelSessionRequest(kernel_session_id=kernel_session_id)
+        answer = await self.kc.call(SERVICE, "CancelKernelSession", request, ApiCancelKernelSessionResponse)
+        if answer.error_message:
+            raise ApplicationError(answer.error_message, rpc=f"{SERVICE}/CancelKernelSession")
 
     async def get_accelerator_quota_statistics(self) -> ApiGetAcceleratorQuotaStatisticsResponse:
         return await self.kc.call(

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal, get_args
 from urllib.parse import urlsplit
 
 from .errors import InvalidReference
 
-Kind = Literal["competition", "notebook", "dataset"]
+if TYPE_CHECKING:
+    from .models.enums import ModelFramework
+
+Kind = Literal["competition", "notebook", "dataset", "model", "topic"]
 
 # Kaggle's competition slugs are lowercase words joined by hyphens; owners and the slugs of notebooks
 # and datasets are looser (mixed case in old refs, dots and underscores in some user names).
@@ -116,3 +120,103 @@ def require_owner(ref: Ref, kind: Kind) -> tuple[str, str]:
         raise InvalidReference(f"'{ref.slug}' needs its owner: pass the {kind} as owner/slug "
                                f"(e.g. alice/{ref.slug}).", kind=kind)
     return ref.owner, ref.slug
+
+
+# -- models ------------------------------------------------------------------------------------
+
+_FRAMEWORK_PREFIX = "MODEL_FRAMEWORK_"
+# kaggle.com model URLs come in two shapes: .../models/o/m/pyTorch/2b/1 and the older
+# .../models/o/m/frameworks/pyTorch/variations/2b/versions/1; these words mark the second.
+_MODEL_MARKERS = {"frameworks", "variations", "versions"}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@cache
+def _frameworks() -> tuple[str, ...]:
+    """Every framework NAME but UNSPECIFIED (imported on first use: the wire-type package is slow to import)."""
+    from .models.enums import ModelFramework
+
+    return get_args(ModelFramework)[1:]
+
+
+def framework_enum(name: str) -> ModelFramework:
+    """``pyTorch``, ``pytorch``, ``PY_TORCH`` or ``MODEL_FRAMEWORK_PY_TORCH`` -> ``MODEL_FRAMEWORK_PY_TORCH``
+    (the wire's spelling; the official CLI's lookup is as forgiving)."""
+    key = _squash(name)
+    for value in _frameworks():
+        if key and key in (_squash(value), _squash(value.removeprefix(_FRAMEWORK_PREFIX))):
+            return value  # type: ignore[return-value]
+    known = ", ".join(framework_name(v) for v in _frameworks())
+    raise InvalidReference(f"'{name}' is not a Kaggle model framework; use one of: {known}.", kind="model")
+
+
+def framework_name(value: str) -> str:
+    """kaggle.com's spelling (``pyTorch``, ``tensorFlow2``, used in URLs and ``model_sources``) of a
+    framework given in any spelling; an unknown value (one Kaggle adds tomorrow) comes back unchanged."""
+    try:
+        bare = framework_enum(value).removeprefix(_FRAMEWORK_PREFIX)
+    except InvalidReference:
+        return value
+    first, *rest = bare.lower().split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model, or one of its instances (framework + variation), or one version of an instance."""
+
+    owner: str
+    model: str
+    framework: str | None = None
+    variation: str | None = None
+    version: int | None = None
+
+    @property
+    def handle(self) -> str:
+        """``owner/model[/framework/variation[/version]]``: the form ``model_sources`` and the CLI take."""
+        parts = [self.owner, self.model, self.framework, self.variation,
+                 str(self.version) if self.version is not None else None]
+        return "/".join(p for p in parts if p)
+
+
+def model_ref(value: str) -> ModelRef:
+    """`google/gemma`, `google/gemma/pyTorch/2b`, `google/gemma/pyTorch/2b/1`, or a kaggle.com/models URL
+    in either of its shapes. The framework comes back in kaggle.com's spelling."""
+    parts = _path_parts(value, "model")
+    if parts and parts[0].lower() == "models":
+        parts = parts[1:]
+    while parts and (parts[-1].lower() in _TAILS or parts[-1].lower() in _MODEL_MARKERS):
+        parts = parts[:-1]
+    parts = [p for p in parts if p.lower() not in _MODEL_MARKERS]
+    example = ("use owner/model (e.g. google/gemma), owner/model/framework/variation (google/gemma/pyTorch/2b) "
+               "with an optional /<version>, or its kaggle.com/models URL.")
+    if len(parts) not in (2, 4, 5) or not all(_SLUG.match(p) for p in parts):
+        raise InvalidReference(f"'{value}' is not a model reference: {example}", kind="model")
+    if len(parts) == 5 and not parts[4].isdigit():
+        raise InvalidReference(f"'{value}' is not a model reference: the version must be a number; {example}",
+                               kind="model")
+    if len(parts) == 2:
+        return ModelRef(parts[0], parts[1])
+    framework = framework_name(framework_enum(parts[2]))
+    return ModelRef(parts[0], parts[1], framework, parts[3], int(parts[4]) if len(parts) == 5 else None)
+
+
+# -- discussion topics -----------------------------------------------------------------------------
+
+
+def topic_id(value: str | int) -> int:
+    """A topic's numeric id from `123456`, `titanic/123456` (the CLI's form) or any kaggle.com discussion
+    URL (`.../competitions/titanic/discussion/123456`, `.../discussions/general/123456#789`)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value > 0:
+            return value
+    elif isinstance(value, str):
+        text = value.strip().split("#", 1)[0].split("?", 1)[0]
+        parts = _path_parts(text, "topic") if text else []
+        if parts and parts[-1].isdigit() and int(parts[-1]) > 0:
+            return int(parts[-1])
+    raise InvalidReference(f"'{value}' is not a discussion topic: pass its numeric id (e.g. 123456) or its "
+                           "kaggle.com discussion URL.", kind="topic")

@@ -25,7 +25,7 @@ import anyio.to_thread
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
-from .download import TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, resumable
+from .download import TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, final_name, resumable
 from .errors import ProtocolError, TransferError
 from .paths import Extracted, safe_unzip
 from .protocol import describe_transport_failure, network_error
@@ -74,6 +74,31 @@ class _Throttle:
             self._last = done
             return True
         return False
+
+
+def _read_suffix(job: Job, url: str, max_bytes: int) -> HeadBytes:
+    """``Range: bytes=-N`` through the job's redirect-aware GET; a server that ignores Range sends the
+    whole file, of which only the end is kept (read in chunks, never held whole)."""
+    for attempt in job.retrying():
+        with attempt:
+            response, final_url = job.open(url, {"Range": f"bytes=-{max_bytes}"})
+            tail = bytearray()
+            try:
+                for chunk in response.iter_raw():
+                    tail += chunk
+                    del tail[:-max_bytes]
+            finally:
+                response.close()
+            total: int | None = None
+            size = response.headers.get("content-range", "").rsplit("/", 1)[-1].strip()
+            if response.status_code == 206 and size.isdigit():
+                total = int(size)
+            elif response.status_code == 200:
+                total = len(tail) if len(tail) < max_bytes else None
+                length = response.headers.get("content-length", "")
+                total = int(length) if length.isdigit() else total
+            return HeadBytes(bytes(tail), total, final_name(final_url))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class Transfers:
@@ -153,6 +178,12 @@ class Transfers:
         """The first ``max_bytes`` of a file via ``Range`` (never the whole file)."""
         with _network_failures("reading the start of the file"):
             return await self._in_thread(lambda job: job.read_head(url, max_bytes), None)
+
+    async def read_tail(self, url: str, max_bytes: int) -> HeadBytes:
+        """The last ``max_bytes`` of a file via a suffix ``Range`` (a Parquet footer lives there);
+        ``total_size`` is the whole file's size, from ``Content-Range``."""
+        with _network_failures("reading the end of the file"):
+            return await self._in_thread(lambda job: _read_suffix(job, url, max_bytes), None)
 
     async def download(
         self,

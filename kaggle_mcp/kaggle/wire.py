@@ -88,6 +88,9 @@ def enum_parser(names: Any, prefix: str) -> Callable[[Any], Any]:
     tomorrow must not break parsing.
     """
     members = frozenset(get_args(names))
+    # Spellings with the word breaks lost (``TensorFlow1`` for ``TENSOR_FLOW_1``) compare without underscores.
+    squashed = {m.replace("_", ""): m for m in members} | {
+        m.removeprefix(prefix + "_").replace("_", ""): m for m in members}
 
     def parse(value: Any) -> Any:
         if not isinstance(value, str) or value in members:
@@ -96,7 +99,7 @@ def enum_parser(names: Any, prefix: str) -> Callable[[Any], Any]:
         for candidate in (name, name.removeprefix(prefix + "_"), f"{prefix}_{name}"):
             if candidate in members:
                 return candidate
-        return name
+        return squashed.get(name.replace("_", ""), name)
 
     return parse
 

@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +30,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kaggle_mcp.sandbox import (  # noqa: F401 - importing registers the RPCs
-    rpc_competitions, rpc_datasets, rpc_discussions, rpc_kernels, rpc_misc, rpc_oauth,
-)
+from kaggle_mcp.sandbox import (  # noqa: F401 - importing a module registers its RPCs
+    rpc_competitions, rpc_datasets, rpc_discussions, rpc_kernels, rpc_misc, rpc_models, rpc_oauth, rpc_search)
 from kaggle_mcp.sandbox.faults import FaultInjector
 from kaggle_mcp.sandbox.rpc import REGISTRY, Ctx, Req, RpcError
 from kaggle_mcp.sandbox.settings import SandboxSettings
@@ -58,6 +58,8 @@ class Sandbox:
     store: Any = None
     public_url: str | None = None
     work_dir: Path | None = None      # kernel runs and materialised kernel inputs
+    #: the last request bodies per "service/Method", so tests can compare what official clients send
+    bodies: dict[str, deque[dict[str, Any]]] = dataclasses.field(default_factory=lambda: defaultdict(lambda: deque(maxlen=50)))
 
     def persist(self) -> None:
         if self.store is not None:
@@ -144,6 +146,7 @@ async def rpc_endpoint(request: Request) -> Response:
             raise RpcError(400, f"Invalid JSON payload received. {exc}") from None
         if not isinstance(body, dict):
             raise RpcError(400, "Invalid JSON payload received. The request must be a JSON object.")
+        sandbox.bodies[key].append(body)
         handler, anonymous = REGISTRY[service][method]
         user, valid = authenticate(request.headers.get("authorization"))
         if key != "security.OAuthService/IntrospectToken":

@@ -221,3 +221,61 @@ class FileBlob(Blob):
                     break
                 start += len(chunk)
                 yield chunk
+
+
+class StoredGzipBlob(Blob):
+    """A gzip stream of ``inner`` made of deflate *stored* blocks (RFC 1951 §3.2.4): no compression, so
+    every output offset maps to an input offset by arithmetic and any byte range is served by streaming
+    the matching part of ``inner``. Real gzip readers (``tarfile`` "r:gz", ``gunzip``) read it as usual."""
+
+    BLOCK = 65535
+
+    def __init__(self, key: str, inner: Blob, last_modified: datetime):
+        self.key, self.inner = key, inner
+        self.blocks = max(1, -(-inner.size // self.BLOCK))
+        self.header = b"\x1f\x8b\x08\x00" + struct.pack("<I", int(last_modified.timestamp())) + b"\x00\xff"
+        self.size = len(self.header) + inner.size + 5 * self.blocks + 8
+        self.content_type = "application/gzip"
+        self.last_modified = last_modified
+
+    def identity(self) -> str:
+        return f"gzip:{self.key}:" + self.inner.identity()
+
+    def _pieces(self) -> Iterator[tuple[int, int, bytes | tuple[int, int]]]:
+        """(offset, length, bytes or an inner range) for each part of the stream, in order."""
+        yield 0, len(self.header), self.header
+        offset = len(self.header)
+        for k in range(self.blocks):
+            lo, hi = k * self.BLOCK, min(self.inner.size, (k + 1) * self.BLOCK)
+            n = hi - lo
+            yield offset, 5, struct.pack("<BHH", 1 if k == self.blocks - 1 else 0, n, n ^ 0xFFFF)
+            yield offset + 5, n, (lo, hi)
+            offset += 5 + n
+        yield offset, 8, struct.pack("<II", self.inner.crc32(), self.inner.size & 0xFFFFFFFF)
+
+    def iter_range(self, start: int, end: int) -> Iterator[bytes]:
+        for offset, length, part in self._pieces():
+            lo, hi = max(start, offset), min(end, offset + length)
+            if lo >= hi:
+                if offset >= end:
+                    return
+                continue
+            if isinstance(part, bytes):
+                yield part[lo - offset:hi - offset]
+            else:
+                yield from self.inner.iter_range(part[0] + lo - offset, part[0] + hi - offset)
+
+
+def tar_gz_blob(key: str, members: Sequence[tuple[str, Blob]], last_modified: datetime) -> StoredGzipBlob:
+    """A ``.tar.gz`` of ``members`` (how Kaggle hands out a whole model version), streamed from their blobs."""
+    import tarfile
+
+    parts: list[Blob] = []
+    for name, blob in members:
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = blob.size, int(last_modified.timestamp()), 0o644
+        parts += [BytesBlob(info.tobuf(format=tarfile.PAX_FORMAT)), blob]
+        if blob.size % 512:
+            parts.append(BytesBlob(b"\0" * (512 - blob.size % 512)))
+    parts.append(BytesBlob(b"\0" * 1024))
+    return StoredGzipBlob(key, ConcatBlob(key, parts, "application/x-tar", last_modified), last_modified)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from starlette.responses import RedirectResponse, Response
 
 from kaggle_mcp.sandbox.blobs import zip_blob
+from kaggle_mcp.sandbox.forum_world import Comment, render_html
 from kaggle_mcp.sandbox.rpc import Ctx, Req, bad_request, clean, forbidden, not_found, paginate, rpc
 from kaggle_mcp.sandbox.scoring import score_submission
 from kaggle_mcp.sandbox.world import Competition, Submission, ts
@@ -132,6 +133,27 @@ def list_data_files(ctx: Ctx, req: Req) -> dict:
             "nextPageToken": token}
 
 
+@rpc(S, "GetCompetitionDataFilesSummary")
+def get_competition_data_files_summary(ctx: Ctx, req: Req) -> dict:
+    """Files per extension and, for CSVs, columns per type (guessed from the header and first row)."""
+    comp = competition(ctx, req)
+    extensions: dict[str, list[int]] = {}
+    column_types: dict[str, int] = {}
+    for f in comp.files.values():
+        ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        extensions.setdefault(ext, []).append(f.blob.size)
+        if ext == "csv":
+            header, _, first = f.blob.read(0, min(f.blob.size, 8192)).decode("utf-8", "replace").partition("\n")
+            for value in first.split("\n", 1)[0].split(",")[: len(header.split(","))]:
+                kind = "numeric" if value.replace(".", "", 1).lstrip("-").isdigit() else "string"
+                column_types[kind] = column_types.get(kind, 0) + 1
+    return clean({
+        "fileSummaryInfo": {"totalFileCount": len(comp.files), "fileTypes": [
+            {"extension": ext, "fileCount": len(sizes), "totalSize": sum(sizes)} for ext, sizes in sorted(extensions.items())]},
+        "columnSummaryInfo": {"totalColumnCount": sum(column_types.values()) or None, "columnTypes": [
+            {"columnType": kind, "columnCount": n} for kind, n in sorted(column_types.items())] or None}})
+
+
 @rpc(S, "DownloadDataFile")
 def download_data_file(ctx: Ctx, req: Req) -> Response:
     comp = competition(ctx, req)
@@ -205,25 +227,34 @@ def list_topics(ctx: Ctx, req: Req) -> dict:
         topics.sort(key=lambda t: t.votes, reverse=True)
     page, _ = paginate(topics, Req({"page": req.int("page", 1)}), legacy_page=True)
     return clean({"topics": [{
-        "id": t.id, "title": t.title, "topicUrl": f"{comp.url}/discussion/{t.id}", "authorName": t.author,
-        "commentCount": t.comments or None, "votes": t.votes or None, "postDate": ts(t.posted),
-        "lastCommentPostDate": ts(t.last_comment), "isSticky": t.sticky or None} for t in page],
-        "totalCount": len(topics)})
+        "id": t.id, "title": t.title, "topicUrl": f"{comp.url}/discussion/{t.id}",
+        "authorName": ctx.world.users.get(t.author, t.author), "commentCount": t.comments or None,
+        "votes": t.votes or None, "postDate": ts(t.posted), "lastCommentPostDate": ts(t.last_comment),
+        "isSticky": t.sticky or None} for t in page], "totalCount": len(topics)})
+
+
+def _message(ctx: Ctx, id: int, author: str, posted: datetime, markdown: str, votes: int,
+             replies: list[Comment]) -> dict:
+    return clean({"id": id, "postDate": ts(posted), "content": render_html(markdown), "rawMarkdown": markdown,
+                  "authorName": ctx.world.users.get(author, author), "votes": votes or None,
+                  "replies": [_message(ctx, r.id, r.author, r.posted, r.markdown, r.votes, r.replies)
+                              for r in replies] or None})
 
 
 @rpc(S, "ListTopicMessages")
 def list_topic_messages(ctx: Ctx, req: Req) -> dict:
+    """The topic's first post, then its top-level comments with their reply trees (``pageSize`` of them;
+    absent or -1 for all)."""
     comp = competition(ctx, req)
     topic_id = req.int("topicId")
     topic = next((t for t in comp.topics if t.id == topic_id), None)
     if topic is None:
         raise not_found(f"Topic {topic_id} not found in competition '{comp.slug}'")
-    first = {"id": topic.id * 10, "postDate": ts(topic.posted), "content": f"<p>{topic.body}</p>",
-             "rawMarkdown": topic.body, "authorName": topic.author, "votes": topic.votes}
-    replies = [{"id": topic.id * 10 + i, "postDate": ts(topic.posted + timedelta(hours=i)),
-                "content": f"<p>Reply {i}: thanks for sharing!</p>", "rawMarkdown": f"Reply {i}: thanks for sharing!",
-                "authorName": "Bob Tabular", "votes": i} for i in range(1, min(topic.comments, 5) + 1)]
-    return {"messages": [first, *replies]}
+    size = req.int("pageSize", None)
+    thread = topic.thread[:size] if size and size > 0 else topic.thread
+    first = _message(ctx, topic.id, topic.author, topic.posted, topic.body, topic.votes, [])
+    return {"messages": [first, *(_message(ctx, c.id, c.author, c.posted, c.markdown, c.votes, c.replies)
+                                  for c in thread)]}
 
 
 def scored(ctx: Ctx, sub: Submission) -> bool:

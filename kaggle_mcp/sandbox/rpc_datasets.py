@@ -222,6 +222,21 @@ def get_dataset_status(ctx: Ctx, req: Req) -> dict:
     return clean({"status": None if ds.status == "NOT_YET_PERSISTED" else ds.status})
 
 
+@rpc(D, "UploadDatasetFile")
+def upload_dataset_file(ctx: Ctx, req: Req) -> dict:
+    """An upload slot for one dataset file (the older sibling of StartBlobUpload); its token names the
+    file in CreateDataset / CreateDatasetVersion like a blob token does."""
+    user = ctx.require_user()
+    name, size = req.str("fileName"), req.int("contentLength")
+    req.int("lastModifiedEpochSeconds")
+    if not name:
+        raise bad_request("fileName is required")
+    if size is None or size < 0:
+        raise bad_request("contentLength must be >= 0")
+    upload = ctx.world.new_upload(name=name, size=size, kind="blob", blob_type="DATASET", owner=user)
+    return {"token": upload.token, "createUrl": f"{ctx.base_url}/uploads/{upload.token}"}
+
+
 def _new_files(ctx: Ctx, user: str, files: list[Req]) -> tuple[dict[str, DataFile], str]:
     """Resolve upload tokens to files; an unknown or unfinished token is an application error."""
     out: dict[str, DataFile] = {}

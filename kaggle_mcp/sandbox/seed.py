@@ -1,4 +1,4 @@
-"""Builds the seeded world: four competitions, datasets, users, and the seeded notebooks.
+"""Builds the seeded world: four competitions, datasets, users, notebooks, models and forums.
 
 The names here are a contract other parts (and their tests) rely on: ``titanic`` (entered by
 ``sandbox-user``), ``retail-demand-forecast`` (rules not accepted; a generated >= 50 MB train.csv),
@@ -62,7 +62,7 @@ def _topics(rng: random.Random, titles: list[str], start: datetime) -> list[Topi
     for i, title in enumerate(titles):
         posted = start + timedelta(hours=rng.randint(1, 2000))
         out.append(Topic(id=400_000 + rng.randint(0, 99_999) * 10 + i, title=title,
-                         author=rng.choice(list(USERS.values())), comments=rng.randint(0, 80),
+                         author=rng.choice(list(USERS)), comments=rng.randint(0, 80),
                          votes=rng.randint(0, 300), posted=posted,
                          last_comment=posted + timedelta(hours=rng.randint(0, 500)), sticky=i == 0,
                          body=f"{title}\n\nSharing what worked for me, feedback welcome."))
@@ -181,6 +181,13 @@ def build_world(seed: int = 0, hostile: bool = False, big_csv_rows: int = 1_300_
     from kaggle_mcp.sandbox.kernels_seed import load_seed_kernels
 
     load_seed_kernels(world, random.Random(seed + 2))
+    from kaggle_mcp.sandbox.seed_formats import build_formats_dataset
+    from kaggle_mcp.sandbox.seed_forums import build_forums
+    from kaggle_mcp.sandbox.seed_models import build_models
+
+    build_models(world, random.Random(seed + 3), EPOCH)
+    build_formats_dataset(world, random.Random(seed + 5), EPOCH + timedelta(days=150))
+    build_forums(world, random.Random(seed + 4), EPOCH)
     if hostile:
         from kaggle_mcp.sandbox.hostile import add_hostile_entities
         from kaggle_mcp.sandbox.hostile_content import add_hostile_content

@@ -43,6 +43,11 @@ class SandboxHandle:
     def call_counts(self) -> Counter:
         return self._sandbox.faults.call_counts
 
+    def bodies(self, method: str) -> list[dict]:
+        """The last JSON bodies received for an RPC (``"ListTopics"`` or ``"service/Method"``), oldest first."""
+        return [body for key, seen in list(self._sandbox.bodies.items())
+                if key == method or key.endswith("/" + method) for body in list(seen)]
+
     @property
     def settings(self) -> SandboxSettings:
         return self._sandbox.settings

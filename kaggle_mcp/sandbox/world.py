@@ -12,9 +12,13 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaggle_mcp.sandbox.blobs import Blob
+from kaggle_mcp.sandbox.forum_world import Comment, Forum, WriteUp
+
+if TYPE_CHECKING:
+    from kaggle_mcp.sandbox.model_world import Model
 
 SANDBOX_USER = "sandbox-user"
 
@@ -66,7 +70,9 @@ class Topic:
     posted: datetime
     last_comment: datetime
     sticky: bool = False
-    body: str = ""
+    body: str = ""                                     # the first post, markdown
+    thread: list[Comment] = field(default_factory=list)
+    writeup: WriteUp | None = None
 
 
 @dataclass
@@ -237,6 +243,8 @@ class World:
         self.submissions: list[Submission] = []
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
+        self.forums: dict[str, Forum] = {}              # "<kind>:<ref>", e.g. "competition:titanic"
+        self.models: dict[str, Model] = {}              # "owner/slug"
         self.accelerator_seconds_used: dict[str, float] = {}
         self.revoked_refresh_tokens: set[str] = set()   # `kaggle auth revoke`, this process only
         self._ids = itertools.count(30_000_000)
@@ -258,6 +266,14 @@ class World:
             blob_id = key or secrets.token_hex(12)
             self.blobs[blob_id] = blob
             return blob_id
+
+    def topic(self, topic_id: int) -> tuple[Forum, Topic] | None:
+        """The topic with this id and the forum it is in, whichever forum that is."""
+        for forum in self.forums.values():
+            for topic in forum.topics:
+                if topic.id == topic_id:
+                    return forum, topic
+        return None
 
     def accept_rules(self, user: str, competition: str) -> None:
         """What clicking "I understand and accept" does on the website (no API for it)."""

@@ -27,6 +27,8 @@ def _sections(corpus, notebooks=True) -> Sections:
         leaderboard=[{"rank": i + 1, "team": f"team {i}", "score": 0.9 - i / 1000} for i in range(20)],
         notebooks=docs,
         discussions=[{"title": f"Topic {i}", "votes": 50 - i, "comments": 3, "url": f"https://www.kaggle.com/t/{i}"} for i in range(10)],
+        writeups=[{"place": i + 1, "title": f"{i + 1}th place solution", "url": f"https://www.kaggle.com/t/w{i}",
+                   "summary": "We stacked gradient-boosted trees on engineered features. " * 4} for i in range(5)],
     )  # fmt: skip
 
 
@@ -102,3 +104,15 @@ def test_failed_sections_are_absent_not_empty():
     assert "pages" not in data and "files" not in data
     assert data["notebooks"][0]["cells"] == [{"kind": "code", "text": "print(1)"}]
     assert decode_context(toon) == data
+
+
+def test_write_ups_are_cut_after_discussions_and_before_notebooks(corpus):
+    cuts = []
+    for max_tokens in (8_000, 3_000, 1_500):
+        stats = {"max_tokens": max_tokens}
+        data, _ = fit_to_budget(_sections(corpus), max_tokens, stats)
+        cuts.append((stats["truncated"], len(data.get("writeups", []))))
+    (roomy, kept_roomy), *_, (tight, kept_tight) = cuts
+    assert "write-ups beyond the top 3" not in roomy and kept_roomy == 5
+    assert "remaining discussions" in tight and kept_tight <= 3
+    assert tight.index("remaining discussions") < tight.index("write-ups beyond the top 3")

@@ -56,6 +56,10 @@ class ApiDownloadDataFilesRequest(WireRequest):
     competition_name: str = ""
 
 
+class ApiGetCompetitionDataFilesSummaryRequest(WireRequest):
+    competition_name: str = ""
+
+
 class ApiGetLeaderboardRequest(WireRequest):
     competition_name: str = ""
     override_public: bool | None = None
@@ -197,6 +201,34 @@ class ApiListDataFilesResponse(WireModel):
     files: list[ApiDataFile] = Field(default_factory=list)
     next_page_token: str | None = None
     children_fetch_time_ms: Int64 = 0
+
+
+class ApiFileExtensionSummaryInfo(WireModel):
+    extension: str = ""
+    file_count: Int64 = 0
+    total_size: Int64 = 0
+
+
+class ApiFileSummaryInfo(WireModel):
+    total_file_count: Int64 = 0
+    file_types: list[ApiFileExtensionSummaryInfo] = Field(default_factory=list)
+
+
+class ApiColumnTypeSummaryInfo(WireModel):
+    column_type: str | None = None
+    column_count: Int64 = 0
+
+
+class ApiColumnSummaryInfo(WireModel):
+    total_column_count: Int64 = 0
+    column_types: list[ApiColumnTypeSummaryInfo] = Field(default_factory=list)
+
+
+class ApiFilesSummary(WireModel):
+    """GetCompetitionDataFilesSummary: how many files of each type, without listing them all."""
+
+    file_summary_info: ApiFileSummaryInfo = Field(default_factory=ApiFileSummaryInfo)
+    column_summary_info: ApiColumnSummaryInfo = Field(default_factory=ApiColumnSummaryInfo)
 
 
 class ApiLeaderboardSubmission(WireModel):

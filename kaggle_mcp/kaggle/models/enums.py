@@ -136,6 +136,117 @@ CommentListSortBy = Literal[
     "COMMENT_LIST_SORT_BY_OLD",
     "COMMENT_LIST_SORT_BY_TOP",
 ]
+TopicListCategory = Literal[
+    "TOPIC_LIST_CATEGORY_UNSPECIFIED",
+    "TOPIC_LIST_CATEGORY_ALL",
+    "TOPIC_LIST_CATEGORY_FORUMS",
+    "TOPIC_LIST_CATEGORY_COMPETITIONS",
+    "TOPIC_LIST_CATEGORY_DATASETS",
+    "TOPIC_LIST_CATEGORY_COMPETITION_WRITE_UPS",
+    "TOPIC_LIST_CATEGORY_MODELS",
+    "TOPIC_LIST_CATEGORY_BENCHMARKS",
+]
+TopicListGroup = Literal[
+    "TOPIC_LIST_GROUP_UNSPECIFIED",
+    "TOPIC_LIST_GROUP_ALL",
+    "TOPIC_LIST_GROUP_OWNED",
+    "TOPIC_LIST_GROUP_UPVOTED",
+    "TOPIC_LIST_GROUP_BOOKMARKED",
+    "TOPIC_LIST_GROUP_MY_ACTIVITY",
+    "TOPIC_LIST_GROUP_DRAFTS",
+]
+ListModelsOrderBy = Literal[
+    "LIST_MODELS_ORDER_BY_UNSPECIFIED",
+    "LIST_MODELS_ORDER_BY_HOTNESS",
+    "LIST_MODELS_ORDER_BY_DOWNLOAD_COUNT",
+    "LIST_MODELS_ORDER_BY_VOTE_COUNT",
+    "LIST_MODELS_ORDER_BY_NOTEBOOK_COUNT",
+    "LIST_MODELS_ORDER_BY_PUBLISH_TIME",
+    "LIST_MODELS_ORDER_BY_CREATE_TIME",
+    "LIST_MODELS_ORDER_BY_UPDATE_TIME",
+    "LIST_MODELS_ORDER_BY_VIEW_TIME_DESC",
+]
+ModelFramework = Literal[
+    "MODEL_FRAMEWORK_UNSPECIFIED",
+    "MODEL_FRAMEWORK_TENSOR_FLOW_1",
+    "MODEL_FRAMEWORK_TENSOR_FLOW_2",
+    "MODEL_FRAMEWORK_TF_LITE",
+    "MODEL_FRAMEWORK_TF_JS",
+    "MODEL_FRAMEWORK_PY_TORCH",
+    "MODEL_FRAMEWORK_JAX",
+    "MODEL_FRAMEWORK_FLAX",
+    "MODEL_FRAMEWORK_PAX",
+    "MODEL_FRAMEWORK_MAX_TEXT",
+    "MODEL_FRAMEWORK_GEMMA_CPP",
+    "MODEL_FRAMEWORK_GGML",
+    "MODEL_FRAMEWORK_GGUF",
+    "MODEL_FRAMEWORK_CORAL",
+    "MODEL_FRAMEWORK_SCIKIT_LEARN",
+    "MODEL_FRAMEWORK_MXNET",
+    "MODEL_FRAMEWORK_ONNX",
+    "MODEL_FRAMEWORK_KERAS",
+    "MODEL_FRAMEWORK_TRANSFORMERS",
+    "MODEL_FRAMEWORK_API",
+    "MODEL_FRAMEWORK_OTHER",
+    "MODEL_FRAMEWORK_TENSOR_RT_LLM",
+    "MODEL_FRAMEWORK_TRITON",
+    "MODEL_FRAMEWORK_VLLM",
+]
+DocumentType = Literal[
+    "DOCUMENT_TYPE_UNSPECIFIED",
+    "BLOG",
+    "COMPETITION",
+    "DATASET",
+    "KERNEL",
+    "COMMENT",
+    "TOPIC",
+    "USER",
+    "COURSE",
+    "TUTORIAL",
+    "MODEL",
+    "RESOURCEREFERENCE",
+    "BENCHMARKTASK",
+    "BENCHMARK",
+    "BENCHMARKMODELCARD",
+]
+ListSearchContentOrderBy = Literal[
+    "LIST_SEARCH_CONTENT_ORDER_BY_UNSPECIFIED",
+    "LIST_SEARCH_CONTENT_ORDER_BY_DATE_CREATED",
+    "LIST_SEARCH_CONTENT_ORDER_BY_DATE_UPDATED",
+    "LIST_SEARCH_CONTENT_ORDER_BY_HOTNESS",
+    "LIST_SEARCH_CONTENT_ORDER_BY_LAST_VIEWED",
+    "LIST_SEARCH_CONTENT_ORDER_BY_TOTAL_COMMENTS",
+    "LIST_SEARCH_CONTENT_ORDER_BY_VOTES",
+]
+ApiListType = Literal["API_LIST_TYPE_UNSPECIFIED", "API_LIST_TYPE_YOUR_WORK"]
+WriteUpInclusionType = Literal[
+    "WRITE_UP_INCLUSION_TYPE_UNSPECIFIED",
+    "WRITE_UP_INCLUSION_TYPE_EXCLUDE",
+    "WRITE_UP_INCLUSION_TYPE_INCLUDE",
+    "WRITE_UP_INCLUSION_TYPE_ONLY",
+]
+WriteUpType = Literal[
+    "WRITE_UP_TYPE_UNSPECIFIED",
+    "HACKATHON_PROJECT",
+    "COMPETITION_SOLUTION",
+    "PERSONAL_PROJECT",
+    "KNOWLEDGE",
+    "FORUM_TOPIC",
+    "BLOG",
+]
+SearchDiscussionsSourceType = Literal[
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_UNSPECIFIED",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_COMPETITION",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_DATASET",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_KERNEL",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_SITE_FORUM",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_COMPETITION_SOLUTION",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_MODEL",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_WRITE_UP",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_LEARN_TRACK",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_BENCHMARK",
+    "SEARCH_DISCUSSIONS_SOURCE_TYPE_BENCHMARK_TASK",
+]
 
 # -- response enums -----------------------------------------------------------------------------
 
@@ -162,3 +273,24 @@ DatabundleVersionStatusName = Annotated[
     str, BeforeValidator(enum_parser(DatabundleVersionStatus, "DATABUNDLE_VERSION_STATUS"))
 ]
 CollaboratorTypeName = Annotated[str, BeforeValidator(enum_parser(CollaboratorType, "COLLABORATOR_TYPE"))]
+
+ModelInstanceType = Literal[
+    "MODEL_INSTANCE_TYPE_UNSPECIFIED", "MODEL_INSTANCE_TYPE_BASE_MODEL", "MODEL_INSTANCE_TYPE_KAGGLE_VARIANT",
+    "MODEL_INSTANCE_TYPE_EXTERNAL_VARIANT",
+]
+ModelFrameworkName = Annotated[str, BeforeValidator(enum_parser(ModelFramework, "MODEL_FRAMEWORK"))]
+ModelInstanceTypeName = Annotated[str, BeforeValidator(enum_parser(ModelInstanceType, "MODEL_INSTANCE_TYPE"))]
+SearchDiscussionsSourceTypeName = Annotated[
+    str, BeforeValidator(enum_parser(SearchDiscussionsSourceType, "SEARCH_DISCUSSIONS_SOURCE_TYPE"))
+]
+DocumentTypeName = Annotated[str, BeforeValidator(enum_parser(DocumentType, "DOCUMENT_TYPE"))]
+WriteUpTypeName = Annotated[str, BeforeValidator(enum_parser(WriteUpType, "WRITE_UP_TYPE"))]
+
+# Request parts are read back too (the sandbox, tests): the same spellings, kept to the Literal's members.
+SearchDiscussionsSource = Annotated[
+    SearchDiscussionsSourceType, BeforeValidator(enum_parser(SearchDiscussionsSourceType, "SEARCH_DISCUSSIONS_SOURCE_TYPE"))
+]
+WriteUpInclusion = Annotated[WriteUpInclusionType, BeforeValidator(enum_parser(WriteUpInclusionType, "WRITE_UP_INCLUSION_TYPE"))]
+WriteUpKind = Annotated[WriteUpType, BeforeValidator(enum_parser(WriteUpType, "WRITE_UP_TYPE"))]
+ListType = Annotated[ApiListType, BeforeValidator(enum_parser(ApiListType, "API_LIST_TYPE"))]
+DocumentKind = Annotated[DocumentType, BeforeValidator(enum_parser(DocumentType, "DOCUMENT_TYPE"))]

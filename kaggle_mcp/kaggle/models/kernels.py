@@ -83,6 +83,10 @@ class ApiGetAcceleratorQuotaStatisticsRequest(WireRequest):
     pass
 
 
+class ApiCancelKernelSessionRequest(WireRequest):
+    kernel_session_id: int = 0
+
+
 # -- responses ------------------------------------------------------------------------------
 
 
@@ -153,6 +157,10 @@ class ApiSaveKernelResponse(WireModel):
 class ApiGetKernelSessionStatusResponse(WireModel):
     status: KernelWorkerStatusName = "QUEUED"
     failure_message: str | None = None
+
+
+class ApiCancelKernelSessionResponse(WireModel):
+    error_message: str | None = None
 
 
 class ApiKernelSessionOutputFile(WireModel):
