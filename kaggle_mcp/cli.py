@@ -14,6 +14,7 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,9 @@ from kaggle_mcp import __version__
 
 if TYPE_CHECKING:
     from kaggle_mcp.settings import Settings
+
+#: one call's longest wait over HTTP, where a client that went away cannot be told from one still waiting
+HTTP_MAX_WAIT_SECONDS = 120
 
 
 def _serve_flags(parser: argparse.ArgumentParser) -> None:
@@ -96,6 +100,8 @@ def serve(args: argparse.Namespace) -> int:
     # Only a stdio server, which a newcomer starts first, may fall back to the sandbox: a server that
     # others call must never answer their requests with the sandbox's made-up data.
     settings = settings_from(args, sandbox_fallback=transport == "stdio")
+    if transport != "stdio" and not os.environ.get("KAGGLE_MCP_MAX_WAIT_SECONDS"):
+        settings = replace(settings, max_wait_seconds=HTTP_MAX_WAIT_SECONDS)
     if transport == "stdio":
         from kaggle_mcp.server import build_server
 

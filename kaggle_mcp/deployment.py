@@ -135,7 +135,7 @@ class Deployment:
 
         workspace = await anyio.to_thread.run_sync(lambda: self.workspace)
         return Account(client=client, workspace=workspace, store=self.store, read_only=self.settings.read_only,
-                       sandbox=self.sandbox_url is not None)
+                       sandbox=self.sandbox_url is not None, max_wait_seconds=self.settings.max_wait_seconds)
 
     async def _credentials(self) -> Credentials | None:
         """Decide (once) where requests go; the credentials to use there, or None to resolve them."""

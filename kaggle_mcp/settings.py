@@ -38,6 +38,9 @@ class Settings:
     sandbox_fallback: bool = False
     endpoint: str | None = None
     token: str | None = None
+    #: the longest one tool call waits (for a run, a score): an HTTP server cannot tell that a legacy client
+    #: went away, so it keeps its waits short (KAGGLE_MCP_MAX_WAIT_SECONDS)
+    max_wait_seconds: float = 3600
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -45,6 +48,8 @@ class Settings:
         settings = cls(read_only=_flag("KAGGLE_MCP_READ_ONLY"), sandbox=_flag("KAGGLE_MCP_SANDBOX"),
                        max_tokens=int(os.environ.get("KAGGLE_MCP_MAX_TOKENS") or DEFAULT_MAX_TOKENS),
                        endpoint=os.environ.get("KAGGLE_API_ENDPOINT") or None)
+        if os.environ.get("KAGGLE_MCP_MAX_WAIT_SECONDS"):
+            settings = replace(settings, max_wait_seconds=float(os.environ["KAGGLE_MCP_MAX_WAIT_SECONDS"]))
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
     def workspace_root(self) -> Path:

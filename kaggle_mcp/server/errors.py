@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from kaggle_mcp.server.request import ClientGone
 from kaggle_mcp.workflows.errors import WorkflowError
 
 if TYPE_CHECKING:
@@ -121,6 +122,8 @@ def tool_error(exc: Exception, tool: str, kind: str | None, kwargs: dict[str, An
         return ToolError(str(exc))
     if isinstance(exc, KaggleError):
         return ToolError(explain(exc, tool, kind, kwargs))
+    if isinstance(exc, ClientGone):
+        return ToolError(f"{tool} was stopped: the client that called it disconnected.")
     if isinstance(exc, RecursionError):  # json nested 100 000 deep: hostile or corrupted content
         return ToolError(f"{tool} could not read Kaggle's answer: it is nested too deeply to parse, so the content "
                          "is probably corrupted. Try another notebook or version, or check it on kaggle.com.")

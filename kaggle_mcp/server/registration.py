@@ -6,6 +6,7 @@ of them or only some (the tool catalog builds just the tool that is called).
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
 
 from kaggle_mcp.server.errors import guarded
+from kaggle_mcp.server.request import stopped_when_abandoned
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def register(mcp: MCPServer, tools: Iterable[ToolSpec], read_only_mode: bool,
         if (read_only_mode and spec.writes) or (only is not None and spec.name not in only):
             continue
         mcp.add_tool(
-            guarded(spec.name, spec.kind)(spec.fn),
+            guarded(spec.name, spec.kind)(_stoppable(spec.fn)),
             name=spec.name,
             title=spec.title,
             description=_one_paragraph_per_block(spec.fn.__doc__ or ""),
@@ -54,6 +56,17 @@ def register(mcp: MCPServer, tools: Iterable[ToolSpec], read_only_mode: bool,
         )
         added.append(spec.name)
     return added
+
+
+def _stoppable(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """`fn`, stopped if its HTTP client goes away (see `request.stopped_when_abandoned`)."""
+
+    @functools.wraps(fn)
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        async with stopped_when_abandoned(kwargs.get("ctx")):
+            return await fn(*args, **kwargs)
+
+    return call
 
 
 def _one_paragraph_per_block(doc: str) -> str:

@@ -1,10 +1,15 @@
-"""What a tool call needs from its MCP request: the Account it acts as, and a progress reporter."""
+"""What a tool call needs from its MCP request: the Account it acts as, a progress reporter, and to stop
+when the client that asked has gone away."""
 
 from __future__ import annotations
 
+import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
+import anyio
 from mcp.server.mcpserver import Context
 
 from kaggle_mcp.deployment import Deployment
@@ -14,6 +19,15 @@ if TYPE_CHECKING:
     from kaggle_mcp.workflows.progress import Progress
 
 PROGRESS_INTERVAL_SECONDS = 0.2
+#: where the HTTP app serves streamable HTTP; a request there holds its answer's stream open
+STREAMABLE_HTTP_PATH = "/mcp"
+DISCONNECT_CHECK_SECONDS = 1.0
+
+log = logging.getLogger("kaggle_mcp.server")
+
+
+class ClientGone(Exception):
+    """The HTTP client of a streamable-HTTP request disconnected while its tool was still working."""
 
 
 def deployment(ctx: Context) -> Deployment:
@@ -48,3 +62,41 @@ class _Throttled:
 
 def progress(ctx: Context) -> Progress:
     return _Throttled(ctx)
+
+
+@asynccontextmanager
+async def stopped_when_abandoned(ctx: Context | None) -> AsyncIterator[None]:
+    """Cancel the work inside when the client of this streamable-HTTP request disconnects.
+
+    A legacy streamable-HTTP client answered over its POST's own stream can drop that stream (given up,
+    timed out) without a cancel notification, and the SDK keeps the tool running: a wait of minutes would
+    keep polling Kaggle for nobody. Other transports end abandoned requests themselves, and an SSE
+    `/messages/` POST is complete as soon as it is accepted, so only `/mcp` requests are watched.
+    """
+    request: Any = getattr(ctx.request_context, "request", None) if ctx is not None else None
+    if request is None or getattr(getattr(request, "url", None), "path", None) != STREAMABLE_HTTP_PATH:
+        yield
+        return
+    gone = False
+    failure: BaseException | None = None
+    async with anyio.create_task_group() as tg:
+
+        async def watch() -> None:
+            nonlocal gone
+            while not await request.is_disconnected():
+                await anyio.sleep(DISCONNECT_CHECK_SECONDS)
+            gone = True
+            tg.cancel_scope.cancel()
+
+        tg.start_soon(watch)
+        try:
+            yield
+        except BaseException as exc:  # raised again below: out here the task group would wrap it in a group
+            failure = exc
+        finally:
+            tg.cancel_scope.cancel()
+    if gone:
+        log.info("the client went away; its tool call was stopped")
+        raise ClientGone("the client disconnected") from failure
+    if failure is not None:
+        raise failure

@@ -82,7 +82,8 @@ def _status_text(st: RunStatus) -> str:
     if st.status == "ERROR":
         return (f"{st.ref}: ERROR - {st.failure_message or 'no failure message'}. "
                 f'get_notebook_output(notebook="{st.ref}") shows the log; fix the code and push again.')
-    return (f"{st.ref}: {st.status} (still going after {st.waited_seconds:.0f}s of waiting). "
+    why = f"; {st.wait_cut_short}" if st.wait_cut_short else ""
+    return (f"{st.ref}: {st.status} (still going after {st.waited_seconds:.0f}s of waiting{why}). "
             f'Call get_notebook_status(notebook="{st.ref}", wait_seconds=300) again.')
 
 

@@ -61,7 +61,8 @@ async def submit_to_competition(
     elif done.status == "ERROR":
         outcome = f"Kaggle could not score it: {done.error or 'no reason given'}. Fix the file and submit again."
     else:
-        outcome = (f"Still {done.status} after {done.waited_seconds:.0f}s: call "
+        why = f" ({done.wait_cut_short})" if done.wait_cut_short else ""
+        outcome = (f"Still {done.status} after {done.waited_seconds:.0f}s{why}: call "
                    f'list_submissions(competition="{done.competition}") in a minute to read the score.')
     return result(f"{done.message} (submission {done.ref}{version}). {outcome}{left}", done)
 

@@ -8,8 +8,10 @@ workflow serves the MCP tools, the REST API and the CLI.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import anyio
 
 from .workspace import Workspace
 
@@ -19,17 +21,23 @@ if TYPE_CHECKING:
     from ..context.store import ContextStore
 
 
+WAITS_IN_FLIGHT = 32
+
+
 @dataclass(frozen=True)
 class Account:
     """`client` talks to Kaggle as this account; `workspace` is where its files live; `store` opens (on
     first use: most calls never need it) the store of this account's cache scope. `read_only` refuses
-    every write to Kaggle; `sandbox` says the client talks to the embedded emulator, not kaggle.com."""
+    every write to Kaggle; `sandbox` says the client talks to the embedded emulator, not kaggle.com.
+    `max_wait_seconds` bounds one call's wait and `waits` the waits in flight (see `polling`)."""
 
     client: KaggleClient
     workspace: Workspace
     store: Callable[[], ContextStore]
     read_only: bool = False
     sandbox: bool = False
+    max_wait_seconds: float = 3600
+    waits: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(WAITS_IN_FLIGHT))
 
     async def contexts(self) -> ContextService:
         """The context engine in this account's cache scope (builds are shared per store); the store is

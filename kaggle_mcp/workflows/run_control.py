@@ -7,7 +7,6 @@ without underscores or case, since Kaggle may spell one ``CANCEL_ACKNOWLEDGED`` 
 
 from __future__ import annotations
 
-import anyio
 from pydantic import BaseModel
 
 from ..kaggle.errors import NotFound
@@ -15,6 +14,7 @@ from ..kaggle.refs import notebook_ref
 from .account import Account
 from .errors import WorkflowError
 from .notebooks import owner_and_slug
+from .polling import poll
 from .progress import Progress, no_progress
 from .runs import never_ran
 
@@ -64,13 +64,9 @@ async def cancel_notebook_run(account: Account, notebook: str, wait_seconds: flo
         raise WorkflowError(f"Kaggle's search does not list a session for {name} yet (a run queued seconds ago may "
                             "not be indexed).", "Call cancel_notebook_run again in a few seconds.")
     await account.client.kernels.cancel_kernel_session(session)
-    started, status = anyio.current_time(), before
-    while True:
-        status = await _status(account, owner, slug)
-        waited = anyio.current_time() - started
-        if _key(status) in FINISHED | CANCELLED or waited >= wait_seconds:
-            break
-        await progress(waited, wait_seconds, f"{name}: {status}, waiting for the cancel")
-        await anyio.sleep(min(1.0, max(0.1, wait_seconds - waited)))
+    seen = await poll(account, lambda: _status(account, owner, slug), lambda s: _key(s) in FINISHED | CANCELLED,
+                      wait_seconds, progress, lambda s, waited: f"{name}: {s}, waiting for the cancel",
+                      first_delay=1.0, longest_delay=1.0)
+    status = seen.value
     stopped = _key(status) in FINISHED or _key(status) == "CANCELACKNOWLEDGED"
-    return RunCancel(ref=name, session_id=session, status=status, stopped=stopped, waited_seconds=round(waited, 1))
+    return RunCancel(ref=name, session_id=session, status=status, stopped=stopped, waited_seconds=seen.waited)

@@ -11,16 +11,17 @@ import anyio.to_thread
 from pydantic import BaseModel
 
 from ..kaggle.errors import NotFound
+from ..kaggle.models.kernels import ApiGetKernelSessionStatusResponse
 from ..kaggle.refs import notebook_ref
 from ..textsafe import scrub
 from .account import Account
 from .errors import WorkflowError
 from .notebooks import owner_and_slug
+from .polling import poll
 from .progress import Progress, byte_progress
 from .workspace import SavedFile
 
 TERMINAL = {"COMPLETE", "ERROR", "CANCEL_ACKNOWLEDGED", "CANCEL_REQUESTED"}
-FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS = 2.0, 15.0
 
 
 def never_ran(ref: str) -> WorkflowError:
@@ -34,6 +35,7 @@ class RunStatus(BaseModel):
     status: str
     failure_message: str | None = None
     waited_seconds: float = 0
+    wait_cut_short: str | None = None
 
 
 class RunOutput(BaseModel):
@@ -52,20 +54,18 @@ async def notebook_status(account: Account, notebook: str, wait_seconds: float =
     """The latest run's state; with `wait_seconds`, polls (backing off) until it ends or time is up."""
     kc = account.client
     owner, slug = await owner_and_slug(kc, notebook_ref(notebook))
-    ref, start, delay = f"{owner}/{slug}", anyio.current_time(), FIRST_POLL_SECONDS
-    while True:
+    ref = f"{owner}/{slug}"
+
+    async def check() -> ApiGetKernelSessionStatusResponse:
         try:
-            resp = await kc.kernels.get_kernel_session_status(owner, slug)
+            return await kc.kernels.get_kernel_session_status(owner, slug)
         except NotFound as exc:
             raise never_ran(ref) from exc
-        status, waited = resp.status or "QUEUED", anyio.current_time() - start
-        if status in TERMINAL or waited + 0.5 >= wait_seconds:
-            break
-        if progress is not None:
-            await progress(waited, wait_seconds, f"{ref}: {status} after {waited:.0f}s")
-        await anyio.sleep(min(delay, max(wait_seconds - waited, 0.5)))
-        delay = min(delay * 1.5, LONGEST_POLL_SECONDS)
-    return RunStatus(ref=ref, status=status, failure_message=resp.failure_message, waited_seconds=round(waited, 1))
+
+    seen = await poll(account, check, lambda r: (r.status or "QUEUED") in TERMINAL, wait_seconds, progress,
+                      lambda r, waited: f"{ref}: {r.status or 'QUEUED'} after {waited:.0f}s")
+    return RunStatus(ref=ref, status=seen.value.status or "QUEUED", failure_message=seen.value.failure_message,
+                     waited_seconds=seen.waited, wait_cut_short=seen.cut_short)
 
 
 def decode_log(raw: str | None) -> str:

@@ -11,12 +11,13 @@ import anyio.to_thread
 from pydantic import BaseModel
 
 from ..kaggle.errors import KaggleError
+from ..kaggle.models.competitions import ApiSubmission
 from ..kaggle.refs import competition_slug, notebook_ref, require_owner
 from .account import Account
 from .display import day
 from .errors import WorkflowError
 from .progress import Progress, byte_progress
-from .runs import FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS
+from .polling import poll
 
 if TYPE_CHECKING:
     from ..kaggle.client import KaggleClient
@@ -54,6 +55,7 @@ class Submitted(BaseModel):
     public_score: str | None = None
     error: str | None = None
     waited_seconds: float = 0
+    wait_cut_short: str | None = None
 
 
 async def remaining_today(kc: KaggleClient, slug: str) -> int | None:
@@ -127,24 +129,23 @@ async def latest_successful_version(kc: KaggleClient, owner: str, slug: str) -> 
                         "wait_seconds=300), or fix it and push again, then submit.")
 
 
-async def wait_for_score(kc: KaggleClient, done: Submitted, wait_seconds: float,
+async def wait_for_score(account: Account, done: Submitted, wait_seconds: float,
                          progress: Progress | None) -> Submitted:
     """Poll GetSubmission (backing off) until Kaggle has scored it or `wait_seconds` have passed."""
     if done.ref is None or not str(done.ref).isdigit():
         return done
-    start, delay = anyio.current_time(), FIRST_POLL_SECONDS / 2
-    while True:
-        seen = await kc.competitions.get_submission(int(done.ref))
-        waited = anyio.current_time() - start
-        status = seen.status or "PENDING"
-        if status != "PENDING" or waited + 0.5 >= wait_seconds:
-            return done.model_copy(update={"status": status, "public_score": seen.public_score or None,
-                                           "error": seen.error_description or None,
-                                           "waited_seconds": round(waited, 1)})
-        if progress is not None:
-            await progress(waited, wait_seconds, f"submission {done.ref}: {status} after {waited:.0f}s")
-        await anyio.sleep(min(delay, max(wait_seconds - waited, 0.5)))
-        delay = min(delay * 1.5, LONGEST_POLL_SECONDS)
+    ref = int(done.ref)
+
+    async def check() -> ApiSubmission:
+        return await account.client.competitions.get_submission(ref)
+
+    seen = await poll(account, check, lambda s: (s.status or "PENDING") != "PENDING", wait_seconds, progress,
+                      lambda s, waited: f"submission {ref}: {s.status or 'PENDING'} after {waited:.0f}s",
+                      first_delay=1.0)
+    return done.model_copy(update={"status": seen.value.status or "PENDING",
+                                   "public_score": seen.value.public_score or None,
+                                   "error": seen.value.error_description or None, "waited_seconds": seen.waited,
+                                   "wait_cut_short": seen.cut_short})
 
 
 async def submit(account: Account, competition: str, file: str, message: str, confirm: bool = False,
@@ -183,4 +184,4 @@ async def submit(account: Account, competition: str, file: str, message: str, co
         sent, said = file_resp.ref, file_resp.message
     done = Submitted(competition=slug, ref=sent, message=said or "Submitted", notebook_version=version,
                      remaining_today=None if left is None else left - 1)
-    return await wait_for_score(kc, done, wait_seconds, progress) if wait_seconds > 0 else done
+    return await wait_for_score(account, done, wait_seconds, progress) if wait_seconds > 0 else done
