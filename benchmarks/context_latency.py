@@ -27,14 +27,14 @@ COMPETITION = "titanic"
 
 
 async def measure(url: str, runs: int, top: int) -> tuple[list[float], list[float], list[float], int, dict]:
-    from kaggle_mcp.context import ContextService, ContextStore
+    from kaggle_mcp.context import ContextService, SqliteStore
     from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 
     ours, sequential, hits = [], [], []
     calls = 0
     stats: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        store = ContextStore(Path(tmp) / "context.sqlite3")
+        store = SqliteStore(Path(tmp) / "context.sqlite3")
         token = Credentials.token("KGAT_" + secrets.token_hex(16))
         async with KaggleClient(ClientSettings(endpoint=url), token) as kc:
             await kc.username()  # resolved once per client in real use; not part of a build

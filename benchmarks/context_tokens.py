@@ -51,7 +51,7 @@ def compact_json(value: object) -> str:
 
 
 async def build_contexts(top_notebooks: int, max_tokens: int) -> dict[str, dict]:
-    from kaggle_mcp.context import ContextService, ContextStore
+    from kaggle_mcp.context import ContextService, SqliteStore
     from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
     from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
 
@@ -60,7 +60,7 @@ async def build_contexts(top_notebooks: int, max_tokens: int) -> dict[str, dict]
         for slug in COMPETITIONS:  # schemas need the rules accepted (a browser click on Kaggle)
             sb.state.accept_rules("sandbox-user", slug)
         token = Credentials.token("KGAT_" + secrets.token_hex(16))
-        store = ContextStore(Path(tmp) / "context.sqlite3")
+        store = SqliteStore(Path(tmp) / "context.sqlite3")
         async with KaggleClient(ClientSettings(endpoint=sb.url), token) as kc:
             service = ContextService(kc, store)
             for slug in COMPETITIONS:

@@ -53,6 +53,7 @@ class Deployment:
         self._store: ContextStore | None = None
         self._workspace: Workspace | None = None
         self._lock = anyio.Lock()
+        self._store_lock = anyio.Lock()
         self._users = 0
         self._stack = contextlib.AsyncExitStack()
         self._sync_stack = contextlib.ExitStack()
@@ -69,7 +70,7 @@ class Deployment:
 
     async def aclose(self) -> None:
         """Close the client, the sandbox and the store; a later request opens them again."""
-        stack, sync_stack, store = self._stack, self._sync_stack, self._store
+        stack, sync_stack = self._stack, self._sync_stack  # the stack holds the store it opened, too
         self._stack, self._sync_stack = contextlib.AsyncExitStack(), contextlib.ExitStack()
         self._account = self._store = None
         self._target, self.sandbox_url = None, None
@@ -77,8 +78,6 @@ class Deployment:
             await stack.aclose()
         finally:
             await anyio.to_thread.run_sync(sync_stack.close)
-            if store is not None and store is not self._lent_store:
-                await anyio.to_thread.run_sync(store.close)
 
     @property
     def workspace(self) -> Workspace:
@@ -88,12 +87,20 @@ class Deployment:
             self._workspace = Workspace(self.settings.workspace_root())
         return self._workspace
 
-    def store(self) -> ContextStore:
-        """The context store shared by the tools and the REST routes of this process."""
-        if self._store is None:
-            from .context.store import ContextStore
+    async def store(self) -> ContextStore:
+        """The context store shared by the tools and the REST routes of this process: PostgreSQL when
+        `settings.database_url` names one (shared with the other replicas), else the SQLite file of the
+        cache directory. Opened (migrations applied) on first use; closed with the deployment."""
+        if self._store is not None:  # no lock once open, as in account()
+            return self._store
+        async with self._store_lock:
+            if self._store is None and self._lent_store is not None:
+                self._store = self._lent_store
+            elif self._store is None:
+                from .context.database import open_store
 
-            self._store = self._lent_store or ContextStore()
+                self._store = await self._stack.enter_async_context(open_store(self.settings.database_url))
+        assert self._store is not None  # set above; mypy forgets it across the await
         return self._store
 
     async def account(self) -> Account:

@@ -28,7 +28,9 @@ class Settings:
     `sandbox_fallback=True` runs it only when nothing at all is configured (no credentials, no
     endpoint), so a newcomer's first stdio command works; servers that others call (HTTP, SSE) never
     fall back, since a user's request must never be answered with made-up data. `endpoint`/`token`
-    point the client elsewhere than the environment says.
+    point the client elsewhere than the environment says. `database_url` (`KAGGLE_MCP_DATABASE_URL`,
+    `postgresql://...`) puts the context store in PostgreSQL, shared by replicas; None keeps it in the
+    SQLite file of the cache directory.
     """
 
     workspace: Path | None = None
@@ -41,13 +43,15 @@ class Settings:
     #: the longest one tool call waits (for a run, a score): an HTTP server cannot tell that a legacy client
     #: went away, so it keeps its waits short (KAGGLE_MCP_MAX_WAIT_SECONDS)
     max_wait_seconds: float = 3600
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """Read `KAGGLE_MCP_*` variables; keyword overrides that are not None win (the CLI's flags)."""
         settings = cls(read_only=_flag("KAGGLE_MCP_READ_ONLY"), sandbox=_flag("KAGGLE_MCP_SANDBOX"),
                        max_tokens=int(os.environ.get("KAGGLE_MCP_MAX_TOKENS") or DEFAULT_MAX_TOKENS),
-                       endpoint=os.environ.get("KAGGLE_API_ENDPOINT") or None)
+                       endpoint=os.environ.get("KAGGLE_API_ENDPOINT") or None,
+                       database_url=os.environ.get("KAGGLE_MCP_DATABASE_URL") or None)
         if os.environ.get("KAGGLE_MCP_MAX_WAIT_SECONDS"):
             settings = replace(settings, max_wait_seconds=float(os.environ["KAGGLE_MCP_MAX_WAIT_SECONDS"]))
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

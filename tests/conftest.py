@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -82,3 +83,23 @@ def o200k():
         return sum(len(encoding.encode(text[i : i + 100_000])) for i in range(0, len(text), 100_000))
 
     return count
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server for the session (initdb + pg_ctl on a free port, removed after); the
+    tests that need it skip only where PostgreSQL's server binaries cannot be found."""
+    from kaggle_mcp.sandbox.postgres_cluster import PostgresMissing, postgres_cluster
+
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(postgres_cluster())
+        except PostgresMissing as exc:
+            pytest.skip(f"no PostgreSQL here: {exc}")
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A new, empty database on the session's PostgreSQL server."""
+    return postgres_server.new_database()

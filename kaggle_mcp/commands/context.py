@@ -31,6 +31,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    from kaggle_mcp.context.store import StoreUnavailable
     from kaggle_mcp.deployment import Deployment
     from kaggle_mcp.kaggle.errors import KaggleError
 
@@ -43,7 +44,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             account = await deployment.account()
             result = await (await account.contexts()).get(args.competition, top_notebooks=args.top_notebooks,
                                                 max_tokens=args.max_tokens, refresh=args.refresh, progress=progress)
-    except (KaggleError, ValueError) as exc:
+    except (KaggleError, StoreUnavailable, ValueError) as exc:
         print(f"error: {exc.message if isinstance(exc, KaggleError) else exc}", file=sys.stderr)
         return 1
     sys.stdout.write(result.toon + "\n")

@@ -2,15 +2,15 @@
 
 Public API (no MCP imports here; the server, the REST routes and the CLI are thin callers):
 
-    store = ContextStore()                      # SQLite (WAL) in $KAGGLE_MCP_CACHE_DIR or the user cache dir
-    service = ContextService(client, store)     # client: an open kaggle_mcp.kaggle.KaggleClient
-    result = await service.get(
-        "titanic",              # slug or competition URL
-        top_notebooks=5,        # 0..20
-        max_tokens=12000,       # 1000..200000, the whole TOON document (estimated tokens)
-        refresh=False,          # True bypasses the 24 h cache
-        progress=None,          # async (done: int, total: int, message: str) -> None
-    )
+    async with open_store(url) as store:             # None: SQLite in the cache dir; or postgresql://...
+        service = ContextService(client, store)      # client: an open kaggle_mcp.kaggle.KaggleClient
+        result = await service.get(
+            "titanic",              # slug or competition URL
+            top_notebooks=5,        # 0..20
+            max_tokens=12000,       # 1000..200000, the whole TOON document (estimated tokens)
+            refresh=False,          # True bypasses the 24 h cache
+            progress=None,          # async (done: int, total: int, message: str) -> None
+        )
     result.toon, result.data, result.stats, result.cached, result.built_at
 
 `encode.decode_context(result.toon) == result.data` (TOON via toon-format, default options). The document has the keys competition, notice
@@ -21,7 +21,9 @@ Unauthorized, ...) propagate; ValueError means bad arguments.
 
 Modules: notebooks (cleaning + budgeted rendering, shared with read_notebook), tokens (estimator),
 tables (schemas from a Range read), ranking, budget (cut order), htmltext, builder (concurrent
-fetch), store (cache + jobs), service (keys, TTL, shared builds), cli (`kaggle-agent-mcp context`).
+fetch), store (the cache and job table's contract, build claims, memory), sqlite_store and
+postgres_store (its two implementations) with their migrations, database (`open_store`: the one a URL
+names), service (keys, TTL, shared builds).
 The KaggleIngest-compatible REST routes over it live in `kaggle_mcp.web.rest`.
 """
 
@@ -29,13 +31,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .database import open_store as open_store
     from .service import ContextResult as ContextResult, ContextService as ContextService
-    from .store import ContextStore as ContextStore, default_store_path as default_store_path
+    from .sqlite_store import SqliteStore as SqliteStore, default_store_path as default_store_path
+    from .store import ContextStore as ContextStore, StoreUnavailable as StoreUnavailable
 
 # Imported on first use (PEP 562): the token estimator and the notebook cleaner are used on their own,
 # and must not pull in the whole engine.
 _EXPORTS = {"ContextResult": "service", "ContextService": "service", "ContextStore": "store",
-            "default_store_path": "store"}
+            "StoreUnavailable": "store", "SqliteStore": "sqlite_store", "default_store_path": "sqlite_store",
+            "open_store": "database"}
 
 __all__ = sorted(_EXPORTS)
 

@@ -2,27 +2,30 @@
 
 It owns the policy around a build: the cache key (competition, parameters and the viewer's user
 name, because `joined`/`user_rank` differ per account; never a secret), the 24 h TTL and `refresh`,
-the job row in the store, and sharing: concurrent requests for the same key in this process wait
-for one build instead of each spending a dozen Kaggle calls (builds are shared per store, so the
-REST routes, which open a client per request, share them too). A build already running in another
-process (another MCP server window, the CLI) is waited for, up to two minutes, through its job row. If the build they joined was cancelled
-(its requester went away), a waiter starts its own.
+and sharing. Concurrent requests for one key in this process wait for one build instead of each
+spending a dozen Kaggle calls (builds are shared per store, so the REST routes, which open a client
+per request, share them too). Across processes the store's claim decides who builds: the others wait
+for the row to change (woken by the store, or polling it), take the result, and take the build over
+if its builder dies (its lease runs out) or fails. A waiter gives up waiting after two minutes and
+builds anyway. If the build they joined in this process was cancelled (its requester went away), a
+waiter starts its own.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
-import anyio.to_thread
 
 from ..kaggle.errors import describe
 from ..kaggle.refs import competition_slug
 from .builder import ProgressCallback, build_context
-from .store import ContextStore, building_elsewhere
+from .store import Claim, ContextStore, JobRow, StoreUnavailable
 
 if TYPE_CHECKING:
     from ..kaggle.client import KaggleClient
@@ -33,12 +36,13 @@ MAX_TOP_NOTEBOOKS = 20
 MIN_MAX_TOKENS = 1000
 MAX_MAX_TOKENS = 200_000
 OTHER_PROCESS_WAIT_SECONDS = 120
-#: how long a context read from the store is served from memory before the store is read again (so a
-#: rebuild by another process shows within this time), and how many such contexts are kept
-RECHECK_SECONDS = 5.0
-RECENT_LIMIT = 32
 #: the stored document's encoding: 2 = toon-format's default options (1 was a one-space indent)
 FORMAT = 2
+#: how long after a claim's lease ends a waiter tries to take it over (clocks of two hosts may differ)
+LEASE_GRACE_SECONDS = 0.2
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> str:
@@ -77,7 +81,11 @@ class _Flight:
 
 
 _FLIGHTS: weakref.WeakKeyDictionary[ContextStore, dict[str, _Flight]] = weakref.WeakKeyDictionary()
-_RECENT: weakref.WeakKeyDictionary[ContextStore, dict[str, tuple[float, ContextResult]]] = weakref.WeakKeyDictionary()
+
+
+def _cached(row: JobRow) -> ContextResult:
+    assert row.toon is not None and row.data is not None  # completed rows and fresh rows hold a result
+    return ContextResult(row.toon, row.data, row.data.get("stats", {}), True, row.built_at or 0.0, row.key)
 
 
 class ContextService:
@@ -88,25 +96,6 @@ class ContextService:
         self.store = store
         self.concurrency = concurrency
         self._inflight = _FLIGHTS.setdefault(store, {})  # shared by every service on this store
-        # Cache hits served without a worker thread, a SQLite read and a JSON parse: under 50 concurrent
-        # clients the thread hop alone tripled a hit's latency.
-        self._recent = _RECENT.setdefault(store, {})
-
-    def _remember(self, result: ContextResult) -> ContextResult:
-        self._recent.pop(result.key, None)
-        self._recent[result.key] = (time.monotonic(), result)
-        while len(self._recent) > RECENT_LIMIT:
-            del self._recent[next(iter(self._recent))]
-        return result
-
-    def _recalled(self, key: str) -> ContextResult | None:
-        seen = self._recent.get(key)
-        if seen is None:
-            return None
-        checked_at, result = seen
-        if time.monotonic() - checked_at < RECHECK_SECONDS and time.time() - result.built_at < self.store.ttl_seconds:
-            return result
-        return None
 
     async def _viewer(self) -> str:
         from ..kaggle.errors import NoCredentials
@@ -137,22 +126,12 @@ class ContextService:
         viewer = await self._viewer()
         key = context_key(slug, top_notebooks, max_tokens, viewer, job)
         params = job_params(top_notebooks, max_tokens, viewer, job)
-        looked_elsewhere = False
         while True:
-            if not refresh:
-                if (recalled := self._recalled(key)) is not None:
-                    return recalled
-                row = await anyio.to_thread.run_sync(self.store.fresh, key)
-                if row is not None and row.data is not None and row.toon is not None:
-                    return self._remember(
-                        ContextResult(row.toon, row.data, row.data.get("stats", {}), True, row.built_at or 0.0, key))
+            if not refresh and (row := await self.store.fresh(key)) is not None:
+                return _cached(row)
             flight = self._inflight.get(key)
             if flight is None:
-                if not refresh and not looked_elsewhere:
-                    looked_elsewhere = True
-                    await self._await_other_process(key)
-                    continue  # awaited: look at the cache and at this process's builds again
-                return await self._build(key, slug, params, progress)  # registers before any await
+                return await self._lead(key, slug, params, progress, refresh)  # registers before any await
             await flight.done.wait()
             if flight.result is not None:
                 return flight.result
@@ -160,42 +139,88 @@ class ContextService:
                 raise flight.error
             refresh = False  # the shared build was cancelled: try the cache, else build ourselves
 
-    async def _await_other_process(self, key: str) -> bool:
-        """Wait (bounded) for another process's build of this key; True if there was one."""
-        row = await anyio.to_thread.run_sync(self.store.get, key)
-        if not building_elsewhere(row):
-            return False
-        with anyio.move_on_after(OTHER_PROCESS_WAIT_SECONDS):
-            while building_elsewhere(row):
-                await anyio.sleep(0.2)
-                row = await anyio.to_thread.run_sync(self.store.get, key)
-            return True
-        return False  # still running after the wait: build it ourselves
-
-    async def _build(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None) -> ContextResult:
+    async def _lead(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
+                    refresh: bool) -> ContextResult:
+        """This process's one attempt at `key`; the other requests of this process wait for it."""
         flight = self._inflight[key] = _Flight()
         try:
-            await anyio.to_thread.run_sync(self.store.start_job, key, slug, params)
-            data, toon = await build_context(
+            flight.result = await self._claim_or_wait(key, slug, params, progress, refresh)
+            return flight.result
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            if self._inflight.get(key) is flight:
+                del self._inflight[key]
+            flight.done.set()
+
+    async def _claim_or_wait(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
+                             refresh: bool) -> ContextResult:
+        """Build under a claim, or wait for whoever holds it and take their result (or their claim)."""
+        waiting_since: float | None = None
+        while True:
+            steal = waiting_since is not None and time.monotonic() - waiting_since > OTHER_PROCESS_WAIT_SECONDS
+            async with self.store.watch(key) as change:
+                claim = await self.store.claim(key, slug, params, steal=steal)
+                if not claim.mine:
+                    if waiting_since is None:
+                        waiting_since = time.monotonic()
+                        if progress is not None:
+                            await progress(0, 1, "waiting for the same build, started by another process")
+                    await change.wait(claim.lease_until - time.time() + LEASE_GRACE_SECONDS)
+            if claim.mine:
+                return await self._build(claim, slug, params, progress)
+            row = await self.store.get(key)
+            if row is not None and row.status == "completed":
+                return _cached(row)  # the build we waited for: it started after we asked, as `refresh` wants
+            # still running (keep waiting), failed (build it ourselves) or its lease ran out (take it over)
+
+    async def _build(self, claim: Claim, slug: str, params: dict[str, Any],
+                     progress: ProgressCallback | None) -> ContextResult:
+        try:
+            data, toon = await self._renewing(claim, lambda: build_context(
                 self.client,
                 slug,
                 top_notebooks=params["top_notebooks"],
                 max_tokens=params["max_tokens"],
                 progress=progress,
                 concurrency=self.concurrency,
-            )
+            ))
             title = data.get("competition", {}).get("title")
-            built_at = await anyio.to_thread.run_sync(self.store.complete_job, key, title, toon, data)
-            flight.result = ContextResult(toon, data, data["stats"], False, built_at, key)
-            self._remember(replace(flight.result, cached=True))
-            return flight.result
+            row = await self.store.complete(claim, title, toon, data)
+            return ContextResult(toon, data, data["stats"], False, row.built_at or 0.0, claim.key)
         except BaseException as exc:
-            flight.error = exc
             reason = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else describe(exc, limit=2000)
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self.store.fail_job, key, reason)
+                try:
+                    await self.store.fail(claim, reason)
+                except StoreUnavailable as unreachable:  # the lease will free the claim; report the first error
+                    log.warning("context store: could not record a failed build: %s", unreachable)
             raise
-        finally:
-            if self._inflight.get(key) is flight:
-                del self._inflight[key]
-            flight.done.set()
+
+    async def _renewing(self, claim: Claim, work: Callable[[], Awaitable[T]]) -> T:
+        """`work()`, with the claim's lease renewed every third of its length until it returns."""
+        outcome: dict[str, Any] = {}
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self._renew_lease, claim)
+            try:
+                outcome["result"] = await work()
+            except Exception as exc:  # kept out of the task group so it is raised as itself, not in a group
+                outcome["error"] = exc
+            finally:
+                tg.cancel_scope.cancel()
+        if "error" in outcome:
+            raise outcome["error"]
+        result: T = outcome["result"]
+        return result
+
+    async def _renew_lease(self, claim: Claim) -> None:
+        while True:
+            await anyio.sleep(self.store.lease_seconds / 3)
+            try:
+                if not await self.store.renew(claim):
+                    log.warning("context build of %s lost its claim to another process; its result is kept all "
+                                "the same", claim.key)
+                    return
+            except StoreUnavailable as exc:
+                log.warning("context store: could not renew a build's lease: %s", exc)

@@ -1,72 +1,60 @@
-"""The context cache and job table: one SQLite file (WAL) in the cache directory.
+"""The context store's contract and its memory layer.
 
-Why SQLite: a context takes seconds and a dozen Kaggle calls to build and is stable for hours,
-several processes (an MCP server per client window, the HTTP app, the CLI) may want the same one,
-and the REST API needs job rows that survive a restart. WAL lets readers and a writer share the file
-across processes; the standard library has it.
+A context takes seconds and a dozen Kaggle calls to build and is stable for hours, so it is built once
+and shared by everyone who may read it: the MCP server windows, the CLI and the HTTP app of one machine
+(`SqliteStore`, one file in the cache directory: the embedded default), or every replica of a hosted
+deployment (`PostgresStore`, selected by `KAGGLE_MCP_DATABASE_URL=postgresql://...`); `database.open_store`
+opens the one a process runs on. Both pass one test suite (tests/context/test_store.py).
 
-One row per key (competition + parameters + viewer). A row is both the latest job for that key
-(`status` processing -> completed | failed, with timestamps, error, and the pid that owns it) and
-the last good result (`toon`, `data`, `built_at`); a failed refresh keeps the previous result.
-A job still `processing` whose process died (or whose pid now belongs to a new process: same pid,
-different process token) can never finish, so opening the store fails it; so does a job older than
-JOB_TIMEOUT_SECONDS.
+One row per key (competition + parameters + cache scope) is both the latest job for that key
+(`processing` -> `completed` | `failed`, with its error) and the last good result (`toon`, `data`,
+`built_at`): a failed refresh keeps the previous result, and the REST API polls the job.
 
-Credentials never reach this module: rows hold the viewer's user name, not a key or token.
+Builds are claimed, so one runs per key however many processes ask at once: `claim` is atomic in the
+database and names the store instance that holds it (`owner`) until `lease_until`; the builder renews
+the lease while it works (`renew`), so a holder that died (kill -9, a lost machine) loses the claim
+when its lease runs out and the next asker takes the build over. `watch` lets a waiter sleep until the
+row changes instead of polling the database.
+
+Credentials never reach a store: rows hold the viewer's user name, never a key or token.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import sqlite3
-import threading
+import abc
+import math
 import time
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ContextStore", "JobRow", "building_elsewhere", "default_store_path"]
+import anyio
 
-log = logging.getLogger(__name__)
+__all__ = ["Claim", "ContextStore", "JobRow", "RecentRows", "StoreHealth", "StoreUnavailable", "Watch"]
 
 DEFAULT_TTL_SECONDS = 24 * 3600
+#: a `processing` job older than this is dead whatever its lease says (a build takes seconds)
 JOB_TIMEOUT_SECONDS = 3600
 KEEP_SECONDS = 7 * 24 * 3600
-_PROCESS_TOKEN = uuid.uuid4().hex  # tells this process from an earlier one that had the same pid
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS contexts (
-    key TEXT PRIMARY KEY,
-    competition TEXT NOT NULL,
-    params TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('processing', 'completed', 'failed')),
-    title TEXT,
-    error TEXT,
-    pid INTEGER,
-    owner TEXT,
-    started_at REAL NOT NULL,
-    finished_at REAL,
-    toon TEXT,
-    data TEXT,
-    built_at REAL
-);
-CREATE INDEX IF NOT EXISTS contexts_by_competition ON contexts (competition, started_at);
-"""
+#: how long a claim lives without a renewal; the builder renews it every third of this
+DEFAULT_LEASE_SECONDS = 30.0
+#: how long a row read from the database is served from memory when no one tells this process of
+#: changes (SQLite always; PostgreSQL while its LISTEN connection is down)
+RECHECK_SECONDS = 5.0
+RECENT_LIMIT = 32
 
 
-def default_store_path() -> Path:
-    """`context.sqlite3` in the cache directory (`KAGGLE_MCP_CACHE_DIR` or the user cache dir)."""
-    from ..locations import cache_dir
-
-    return cache_dir() / "context.sqlite3"
+class StoreUnavailable(Exception):
+    """The database cannot be reached or used; `str()` says which one (never a password) and what to check."""
 
 
 @dataclass(frozen=True)
 class JobRow:
-    """A row as callers see it. `toon`/`data` are the last good result (maybe older than the job)."""
+    """A row as callers see it. `toon`/`data` are the last good result (maybe older than the job).
+
+    `owner` is the store instance that claimed the latest build, `pid` its process (for people reading
+    the table), `lease_until` when that claim lapses unless renewed."""
 
     key: str
     competition: str
@@ -81,172 +69,149 @@ class JobRow:
     toon: str | None
     data: dict[str, Any] | None
     built_at: float | None
+    lease_until: float | None = None
+
+    def result_fresh(self, now: float, ttl_seconds: float) -> bool:
+        return self.toon is not None and self.data is not None and self.built_at is not None \
+            and now - self.built_at < ttl_seconds
 
 
-def _pid_alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows; rely on the timeout
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+@dataclass(frozen=True)
+class Claim:
+    """The answer to `claim`: `mine` if the caller now holds the build, else who does and until when."""
+
+    key: str
+    owner: str
+    lease_until: float
+    mine: bool
 
 
-def _why_dead(pid: int | None, owner: str | None, started_at: float, now: float) -> str | None:
-    """Why a `processing` job can never finish, or None if its process may still be building it."""
-    if now - started_at > JOB_TIMEOUT_SECONDS:
-        return "build timed out"
-    if pid == os.getpid():
-        return None if owner == _PROCESS_TOKEN else f"build abandoned: process {pid} restarted"
-    if pid is None or not _pid_alive(pid):
-        return f"build abandoned: process {pid} is gone"
-    return None
+@dataclass(frozen=True)
+class StoreHealth:
+    """What `/health` and `/health/ready` report of the store; `pool` is PostgreSQL's connection pool."""
+
+    backend: str
+    ok: bool
+    detail: str
+    pool: dict[str, int] = field(default_factory=dict)
 
 
-def building_elsewhere(row: JobRow | None) -> bool:
-    """A live job of another process: worth waiting for instead of building the same thing twice."""
-    return (
-        row is not None
-        and row.status == "processing"
-        and not (row.pid == os.getpid() and row.owner == _PROCESS_TOKEN)
-        and _why_dead(row.pid, row.owner, row.started_at, time.time()) is None
-    )
+class RecentRows:
+    """Results served from memory, without a worker thread or a database round trip.
+
+    Under 50 concurrent clients the thread hop of an SQLite read alone tripled a hit's latency. A row
+    is trusted for `recheck_seconds` after it was read; from `trusted_since` on (set while PostgreSQL's
+    LISTEN connection is up, which tells this process of every change) it is trusted until `forget`.
+    `generation` moves on every `forget`, so a read that raced a change is not remembered."""
+
+    def __init__(self, recheck_seconds: float = RECHECK_SECONDS, limit: int = RECENT_LIMIT) -> None:
+        self.recheck_seconds = recheck_seconds
+        self.trusted_since = math.inf
+        self.generation = 0
+        self._limit = limit
+        self._rows: dict[str, tuple[float, JobRow]] = {}
+
+    def recall(self, key: str, now: float, ttl_seconds: float) -> JobRow | None:
+        seen = self._rows.get(key)
+        if seen is None:
+            return None
+        read_at, row = seen
+        trusted = read_at >= self.trusted_since or time.monotonic() - read_at < self.recheck_seconds
+        return row if trusted and row.result_fresh(now, ttl_seconds) else None
+
+    def remember(self, row: JobRow, generation: int) -> None:
+        if generation != self.generation:
+            return  # something changed while the row was read: it may already be stale
+        self._rows.pop(row.key, None)
+        self._rows[row.key] = (time.monotonic(), row)
+        while len(self._rows) > self._limit:
+            del self._rows[next(iter(self._rows))]
+
+    def forget(self, key: str | None = None) -> None:
+        """Drop one key (another process changed it), or everything (changes may have been missed)."""
+        self.generation += 1
+        if key is None:
+            self._rows.clear()
+        else:
+            self._rows.pop(key, None)
 
 
-class ContextStore:
-    """Thread-safe access to the cache file; cheap calls, safe to use from the event loop."""
+class Watch:
+    """One waiter's view of one key: `wait` returns when the row may have changed, or after `timeout`
+    (never later than `poll_seconds`, the store's answer to "nobody will tell me")."""
 
-    def __init__(self, path: str | Path | None = None, ttl_seconds: float = DEFAULT_TTL_SECONDS):
-        self.path = Path(path) if path is not None else default_store_path()
+    def __init__(self, poll_seconds: float) -> None:
+        self.changed = anyio.Event()
+        self.poll_seconds = poll_seconds
+
+    async def wait(self, timeout: float) -> None:
+        with anyio.move_on_after(max(0.05, min(timeout, self.poll_seconds))):
+            await self.changed.wait()
+
+
+class ContextStore(abc.ABC):
+    """The cache and job table the context service runs on. Every method is async; SQLite's work runs
+    in worker threads, PostgreSQL's on the event loop."""
+
+    backend: str
+
+    def __init__(self, ttl_seconds: float, lease_seconds: float) -> None:
         self.ttl_seconds = ttl_seconds
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-        failed = self.fail_stale_jobs()
-        if failed:
-            log.warning("context store: marked %d abandoned job(s) as failed", failed)
-        self.prune()
+        self.lease_seconds = lease_seconds
+        self.owner = uuid.uuid4().hex  # names this store instance in the claims it holds
+        self.recent = RecentRows()
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> ContextStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- reads -----------------------------------------------------------------------------------
-
-    def _row(self, row: sqlite3.Row | None) -> JobRow | None:
-        if row is None:
-            return None
-        return JobRow(
-            key=row["key"],
-            competition=row["competition"],
-            params=json.loads(row["params"]),
-            status=row["status"],
-            title=row["title"],
-            error=row["error"],
-            pid=row["pid"],
-            owner=row["owner"],
-            started_at=row["started_at"],
-            finished_at=row["finished_at"],
-            toon=row["toon"],
-            data=json.loads(row["data"]) if row["data"] else None,
-            built_at=row["built_at"],
-        )
-
-    def get(self, key: str) -> JobRow | None:
-        with self._lock:
-            return self._row(self._db.execute("SELECT * FROM contexts WHERE key = ?", (key,)).fetchone())
-
-    def fresh(self, key: str, now: float | None = None) -> JobRow | None:
-        """The row if it holds a result younger than the TTL, else None."""
-        row = self.get(key)
+    async def fresh(self, key: str, now: float | None = None) -> JobRow | None:
+        """The row if it holds a result younger than the TTL, else None; from memory when it can be."""
         now = time.time() if now is None else now
-        if row is None or row.toon is None or row.built_at is None:
+        row = self.recent.recall(key, now, self.ttl_seconds)
+        if row is not None:
+            return row
+        generation = self.recent.generation
+        row = await self.get(key)
+        if row is None or not row.result_fresh(now, self.ttl_seconds):
             return None
-        return row if now - row.built_at < self.ttl_seconds else None
+        self.recent.remember(row, generation)
+        return row
 
-    def latest(self, competition: str, job: str | None = None) -> JobRow | None:
+    @abc.abstractmethod
+    async def get(self, key: str) -> JobRow | None:
+        """The row as the database holds it now (never from memory)."""
+
+    @abc.abstractmethod
+    async def latest(self, competition: str, job: str | None = None) -> JobRow | None:
         """The most recently started job for a competition, any parameters (for the REST API).
 
         Builds made with someone's uploaded credentials carry a `job` tag in their params and are
         returned only to a caller that presents that tag; without one, only shared builds are seen."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM contexts WHERE competition = ? AND json_extract(params, '$.job') IS ?"
-                " ORDER BY started_at DESC LIMIT 1",
-                (competition, job),
-            ).fetchone()
-        return self._row(row)
 
-    # -- job lifecycle ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def claim(self, key: str, competition: str, params: dict[str, Any], *, title: str | None = None,
+                    steal: bool = False) -> Claim:
+        """Start a build of `key` unless another store holds a live claim on it (then say whose, and
+        until when). A claim is live while its lease runs and its job is younger than
+        JOB_TIMEOUT_SECONDS. `steal` takes it anyway: for a waiter that has waited long enough."""
 
-    def start_job(self, key: str, competition: str, params: dict[str, Any], title: str | None = None) -> None:
-        now = time.time()
-        with self._lock:
-            self._db.execute(
-                """INSERT INTO contexts (key, competition, params, status, title, error, pid, owner, started_at)
-                   VALUES (?, ?, ?, 'processing', ?, NULL, ?, ?, ?)
-                   ON CONFLICT (key) DO UPDATE SET status = 'processing', error = NULL, pid = excluded.pid,
-                       owner = excluded.owner, started_at = excluded.started_at, finished_at = NULL,
-                       title = COALESCE(excluded.title, contexts.title)""",
-                (key, competition, json.dumps(params, sort_keys=True), title, os.getpid(), _PROCESS_TOKEN, now),
-            )
+    @abc.abstractmethod
+    async def renew(self, claim: Claim) -> bool:
+        """Extend a claim's lease; False if it is no longer ours (it lapsed and someone took it)."""
 
-    def complete_job(self, key: str, title: str | None, toon: str, data: dict[str, Any]) -> float:
-        now = time.time()
-        with self._lock:
-            self._db.execute(
-                """UPDATE contexts SET status = 'completed', title = COALESCE(?, title), toon = ?, data = ?,
-                       built_at = ?, finished_at = ?, error = NULL WHERE key = ?""",
-                (title, toon, json.dumps(data, ensure_ascii=False), now, now, key),
-            )
-        return now
+    @abc.abstractmethod
+    async def complete(self, claim: Claim, title: str | None, toon: str, data: dict[str, Any]) -> JobRow:
+        """Store a build's result. The result is kept even if the claim was lost meanwhile (it is as good
+        as the other builder's); the job is marked completed only if the claim is still ours."""
 
-    def fail_job(self, key: str, error: str) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE contexts SET status = 'failed', error = ?, finished_at = ? WHERE key = ?",
-                (error[:2000], time.time(), key),
-            )
+    @abc.abstractmethod
+    async def fail(self, claim: Claim, error: str) -> None:
+        """Mark our job failed (keeping the last good result); a claim someone else took is left alone."""
 
-    def prune(self, now: float | None = None) -> int:
-        """Forget finished rows untouched for KEEP_SECONDS: every parameter combination is a row, and
-        nothing that old would be served anyway."""
-        cutoff = (time.time() if now is None else now) - KEEP_SECONDS
-        with self._lock:
-            cursor = self._db.execute(
-                "DELETE FROM contexts WHERE status != 'processing' "
-                "AND COALESCE(finished_at, started_at) < ? AND COALESCE(built_at, 0) < ?",
-                (cutoff, cutoff),
-            )
-        return cursor.rowcount
+    @abc.abstractmethod
+    def watch(self, key: str) -> AbstractAsyncContextManager[Watch]:
+        """Interest in changes of `key`, registered before the caller reads the row so none is missed."""
 
-    def fail_stale_jobs(self, now: float | None = None) -> int:
-        """Fail `processing` jobs that cannot finish: their process is gone, or they timed out."""
-        now = time.time() if now is None else now
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT key, pid, owner, started_at FROM contexts WHERE status = 'processing'"
-            ).fetchall()
-        stale = [(row["key"], reason) for row in rows if (reason := _why_dead(row["pid"], row["owner"], row["started_at"], now))]
-        with self._lock:
-            for key, reason in stale:
-                self._db.execute(
-                    "UPDATE contexts SET status = 'failed', error = ?, finished_at = ? "
-                    "WHERE key = ? AND status = 'processing'",
-                    (reason, now, key),
-                )
-        return len(stale)
+    @abc.abstractmethod
+    async def health(self) -> StoreHealth:
+        """A round trip to the database: what `/health/ready` answers with."""
+
+    @abc.abstractmethod
+    async def aclose(self) -> None: ...

@@ -12,7 +12,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -62,7 +61,7 @@ def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | 
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(shared.running())
             await shared.account()  # decide sandbox vs kaggle.com once, before the first request
-            await anyio.to_thread.run_sync(shared.store)  # opening it fails the builds a dead process left
+            await shared.store()  # opening it fails the builds a dead process left
             await stack.enter_async_context(server.session_manager.run())
             yield
 

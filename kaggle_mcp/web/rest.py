@@ -9,7 +9,7 @@ this server: `POST /api/get-context` (JSON `url`, `top_n`), `POST /api/get-conte
 The uploaded credentials are used for that one background build and then dropped: they are not
 written to the store (its rows hold the user name only), not logged, not echoed in any answer or
 error. Requests without uploaded credentials act as the server's own account (its shared client: a
-cache hit costs no Kaggle call). Store calls run in a worker thread, off the event loop.
+cache hit costs no Kaggle call).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
-import anyio.to_thread
 from pydantic import BaseModel, Field, ValidationError
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
@@ -31,6 +30,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kaggle_mcp.context.service import context_key, job_params
+from kaggle_mcp.context.store import Claim
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.credentials import Credentials
 from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError, MalformedCredential, describe
@@ -173,9 +173,9 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         job_id = secrets.token_urlsafe(18)
         job = job_tag(job_id)
         key = context_key(slug, params.top_n, max_tokens, username, job)
-        store = await anyio.to_thread.run_sync(deployment.store)
-        await anyio.to_thread.run_sync(store.start_job, key, slug, job_params(params.top_n, max_tokens, username, job))
-        task = BackgroundTask(_private_build, deployment, credentials, key, slug, params.top_n, max_tokens, job)
+        store = await deployment.store()
+        claim = await store.claim(key, slug, job_params(params.top_n, max_tokens, username, job))  # a new key: ours
+        task = BackgroundTask(_private_build, deployment, credentials, claim, slug, params.top_n, max_tokens, job)
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
                   "job_id": job_id}
         response = JSONResponse(answer, status_code=202, background=task)
@@ -188,9 +188,8 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         except InvalidReference as exc:
             return _detail(400, str(exc))
         job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)
-        store = await anyio.to_thread.run_sync(deployment.store)
-        row = (await anyio.to_thread.run_sync(store.latest, slug, job_tag(job_id)) if job_id else None) \
-            or await anyio.to_thread.run_sync(store.latest, slug)
+        store = await deployment.store()
+        row = (await store.latest(slug, job_tag(job_id)) if job_id else None) or await store.latest(slug)
         if row is None:
             return _detail(404, f"No context for '{slug}' yet: POST /api/get-context first.")
         answer: dict[str, Any] = {
@@ -218,18 +217,16 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
     ]
 
 
-async def _private_build(deployment: Deployment, credentials: Credentials, key: str, slug: str, top_n: int,
+async def _private_build(deployment: Deployment, credentials: Credentials, claim: Claim, slug: str, top_n: int,
                          max_tokens: int, job: str) -> None:
     """Runs after the 202 answer; the credentials live only in this call's frame and the client.
 
-    Always a fresh build (`refresh=True`): the job row was set to processing before answering, and
-    only a build moves it on."""
-    store = await anyio.to_thread.run_sync(deployment.store)
+    Always a fresh build (`refresh=True`): the job was claimed before answering (the build takes the
+    claim over, being on the same store), and only a build moves it on."""
     try:
         async with deployment.account_with(credentials) as account:
             await (await account.contexts()).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True, job=job)
     except Exception as exc:  # the service records Kaggle's message; here only the type is logged
         log.info("private context build for %s failed: %s", slug, type(exc).__name__)
-        row = await anyio.to_thread.run_sync(store.get, key)
-        if row is not None and row.status == "processing":  # failed before the build started
-            await anyio.to_thread.run_sync(store.fail_job, key, describe(exc))
+        # failed before the build started (a build records its own failure, and then this changes nothing)
+        await (await deployment.store()).fail(claim, describe(exc))

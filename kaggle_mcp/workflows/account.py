@@ -7,7 +7,7 @@ workflow serves the MCP tools, the REST API and the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,23 +27,20 @@ WAITS_IN_FLIGHT = 32
 @dataclass(frozen=True)
 class Account:
     """`client` talks to Kaggle as this account; `workspace` is where its files live; `store` opens (on
-    first use: most calls never need it) the store of this account's cache scope. `read_only` refuses
-    every write to Kaggle; `sandbox` says the client talks to the embedded emulator, not kaggle.com.
+    first use: most calls never need it) the store of this account's cache scope, SQLite or PostgreSQL.
+    `read_only` refuses every write to Kaggle; `sandbox` says the client talks to the embedded emulator.
     `max_wait_seconds` bounds one call's wait and `waits` the waits in flight (see `polling`)."""
 
     client: KaggleClient
     workspace: Workspace
-    store: Callable[[], ContextStore]
+    store: Callable[[], Awaitable[ContextStore]]
     read_only: bool = False
     sandbox: bool = False
     max_wait_seconds: float = 3600
     waits: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(WAITS_IN_FLIGHT))
 
     async def contexts(self) -> ContextService:
-        """The context engine in this account's cache scope (builds are shared per store); the store is
-        opened in a worker thread the first time (it touches the disk)."""
-        import anyio.to_thread
-
+        """The context engine in this account's cache scope (builds are shared per store)."""
         from ..context.service import ContextService
 
-        return ContextService(self.client, await anyio.to_thread.run_sync(self.store))
+        return ContextService(self.client, await self.store())

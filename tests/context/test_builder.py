@@ -11,7 +11,7 @@ import anyio
 import pytest
 
 from kaggle_mcp.context.encode import decode_context
-from kaggle_mcp.context import ContextService, ContextStore
+from kaggle_mcp.context import ContextService, SqliteStore
 from kaggle_mcp.kaggle.refs import competition_slug
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 from kaggle_mcp.kaggle.errors import NotFound, ServerError
@@ -27,8 +27,9 @@ def client_for(sb, **settings) -> KaggleClient:
 
 @pytest.fixture
 def store(tmp_path):
-    with ContextStore(tmp_path / "context.sqlite3") as s:
-        yield s
+    s = SqliteStore(tmp_path / "context.sqlite3")
+    yield s
+    s.close()
 
 
 class CountingProxy:
@@ -145,7 +146,7 @@ async def test_concurrent_requests_share_one_build(fresh_sandbox, store):
     assert len(results) == 6 and len({r.toon for r in results}) == 1
     assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 1
     assert fresh_sandbox.call_counts["kernels.KernelsApiService/ListKernels"] == 1
-    assert store.latest("house-prices-2019").status == "completed"
+    assert (await store.latest("house-prices-2019")).status == "completed"
     assert results[0].data["competition"]["ended"] is True  # house-prices-2019 is over
 
 
@@ -174,7 +175,7 @@ async def test_competition_errors_propagate(fresh_sandbox, store):
                     await ContextService(impatient, store).get("titanic", top_notebooks=1)
             finally:
                 fresh_sandbox.set_faults("")
-    row = store.latest("titanic")
+    row = await store.latest("titanic")
     assert row.status == "failed" and "ServerError" in row.error
 
 
@@ -247,15 +248,17 @@ async def test_waits_for_a_build_running_in_another_process(fresh_sandbox, store
 
     key = context_key("titanic", 2, 12000, "sandbox-user")
     code = (
-        "import sys, time\n"
-        "from kaggle_mcp.context.store import ContextStore\n"
+        "import sys, anyio\n"
+        "from kaggle_mcp.context.sqlite_store import SqliteStore\n"
         "from kaggle_mcp.context.encode import encode_context\n"
-        "s = ContextStore(sys.argv[1])\n"
-        "s.start_job(sys.argv[2], 'titanic', {})\n"
-        "print('started', flush=True)\n"
-        "time.sleep(1.0)\n"
-        "data = {'competition': {'slug': 'titanic', 'title': 'built elsewhere'}, 'stats': {}}\n"
-        "s.complete_job(sys.argv[2], 'built elsewhere', encode_context(data), data)\n"
+        "async def main():\n"
+        "    s = SqliteStore(sys.argv[1])\n"
+        "    claim = await s.claim(sys.argv[2], 'titanic', {})\n"
+        "    print('started', flush=True)\n"
+        "    await anyio.sleep(1.0)\n"
+        "    data = {'competition': {'slug': 'titanic', 'title': 'built elsewhere'}, 'stats': {}}\n"
+        "    await s.complete(claim, 'built elsewhere', encode_context(data), data)\n"
+        "anyio.run(main)\n"
     )
     other = subprocess.Popen([sys.executable, "-c", code, str(store.path), key], stdout=subprocess.PIPE, text=True)
     try:
@@ -302,24 +305,25 @@ async def test_hits_come_from_memory_and_a_rebuild_elsewhere_shows_after_the_rec
     import subprocess
     import sys
 
-    from kaggle_mcp.context import service as service_module
-
-    monkeypatch.setattr(service_module, "RECHECK_SECONDS", 0.5)
+    monkeypatch.setattr(store.recent, "recheck_seconds", 3600)  # however slowly the other process runs
     async with client_for(fresh_sandbox) as kc:
         service = ContextService(kc, store)
         built = await service.get("titanic", top_notebooks=1, max_tokens=6000)
         code = (
-            "import sys\n"
-            "from kaggle_mcp.context.store import ContextStore\n"
+            "import sys, anyio\n"
+            "from kaggle_mcp.context.sqlite_store import SqliteStore\n"
             "from kaggle_mcp.context.encode import encode_context\n"
-            "s = ContextStore(sys.argv[1])\n"
-            "data = {'competition': {'slug': 'titanic', 'title': 'rebuilt elsewhere'}, 'stats': {}}\n"
-            "s.start_job(sys.argv[2], 'titanic', {})\n"
-            "s.complete_job(sys.argv[2], 'rebuilt elsewhere', encode_context(data), data)\n"
+            "async def main():\n"
+            "    s = SqliteStore(sys.argv[1])\n"
+            "    data = {'competition': {'slug': 'titanic', 'title': 'rebuilt elsewhere'}, 'stats': {}}\n"
+            "    claim = await s.claim(sys.argv[2], 'titanic', {})\n"
+            "    await s.complete(claim, 'rebuilt elsewhere', encode_context(data), data)\n"
+            "anyio.run(main)\n"
         )
         subprocess.run([sys.executable, "-c", code, str(store.path), built.key], check=True, timeout=30)
         remembered = await service.get("titanic", top_notebooks=1, max_tokens=6000)
         assert remembered.cached and remembered.toon == built.toon  # served from memory, the store unread
+        store.recent.recheck_seconds = 0.5
         await anyio.sleep(0.6)
         reread = await service.get("titanic", top_notebooks=1, max_tokens=6000)
         assert reread.cached and reread.data["competition"]["title"] == "rebuilt elsewhere"

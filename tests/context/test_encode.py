@@ -51,12 +51,12 @@ def test_a_default_decoder_reads_a_real_context(sandbox, tmp_path):
     no options gives the document back."""
     import anyio
 
-    from kaggle_mcp.context import ContextService, ContextStore
+    from kaggle_mcp.context import ContextService, SqliteStore
     from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
 
     async def build():
-        store = ContextStore(tmp_path / "context.sqlite3")
+        store = SqliteStore(tmp_path / "context.sqlite3")
         try:
             async with KaggleClient(ClientSettings(endpoint=sandbox.url), Credentials.token(SANDBOX_TOKEN)) as kc:
                 return await ContextService(kc, store).get("titanic", top_notebooks=2, max_tokens=6000)

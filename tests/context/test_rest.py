@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from kaggle_mcp.context import ContextStore
+from kaggle_mcp.context import SqliteStore
 from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.settings import Settings
@@ -47,8 +47,9 @@ async def serve_rest(sb, store, workspace):
 
 @pytest.fixture
 def store(tmp_path):
-    with ContextStore(tmp_path / "store" / "context.sqlite3") as s:
-        yield s
+    s = SqliteStore(tmp_path / "store" / "context.sqlite3")
+    yield s
+    s.close()
 
 
 async def test_health_and_json_context(sandbox, store, workspace):
@@ -160,8 +161,8 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
         data = decode_context(final["toon_content"])
         assert data["competition"]["slug"] == "house-prices-2019"
         assert final["cached_at"] and final["title"] != "Processing…"
-    assert store.latest("house-prices-2019") is None  # not among the shared builds
-    row = store.latest("house-prices-2019", job_tag(job_id))
+    assert await store.latest("house-prices-2019") is None  # not among the shared builds
+    row = await store.latest("house-prices-2019", job_tag(job_id))
     assert row.params["viewer"] == "alice"  # built as the uploader
     for text in bodies:
         assert secret not in text

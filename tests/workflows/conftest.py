@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from kaggle_mcp.context import ContextStore
+from kaggle_mcp.context import SqliteStore
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 from kaggle_mcp.workflows.account import Account
 from kaggle_mcp.workflows.workspace import Workspace
@@ -16,10 +16,17 @@ from kaggle_mcp.workflows.workspace import Workspace
 async def open_account(sb, root, read_only: bool = False):
     from kaggle_mcp.sandbox import SANDBOX_TOKEN
 
-    async with KaggleClient(ClientSettings(endpoint=sb.url, retry_seconds=10, list_cache_seconds=0),
-                            Credentials.token(SANDBOX_TOKEN, "test token")) as kc:
-        yield Account(kc, Workspace(root / "workspace"), lambda: ContextStore(root / "contexts.db"),
-                      read_only=read_only, sandbox=True)
+    store = SqliteStore(root / "contexts.db")
+
+    async def opened() -> SqliteStore:
+        return store
+
+    try:
+        async with KaggleClient(ClientSettings(endpoint=sb.url, retry_seconds=10, list_cache_seconds=0),
+                                Credentials.token(SANDBOX_TOKEN, "test token")) as kc:
+            yield Account(kc, Workspace(root / "workspace"), opened, read_only=read_only, sandbox=True)
+    finally:
+        store.close()
 
 
 @pytest.fixture
