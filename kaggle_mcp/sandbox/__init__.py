@@ -12,6 +12,7 @@ the protocol would agree with the client's mistakes.
 
 from kaggle_mcp.sandbox.rpc_misc import SANDBOX_TOKEN
 from kaggle_mcp.sandbox.settings import FaultSpec, SandboxSettings
+from kaggle_mcp.sandbox.users import user_key, user_token
 from kaggle_mcp.sandbox.world import SANDBOX_USER
 
 
@@ -30,4 +31,5 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SANDBOX_TOKEN", "SANDBOX_USER", "FaultSpec", "SandboxSettings", "build_app", "serve", "serve_in_thread"]
+__all__ = ["SANDBOX_TOKEN", "SANDBOX_USER", "FaultSpec", "SandboxSettings", "build_app", "serve", "serve_in_thread",
+           "user_key", "user_token"]

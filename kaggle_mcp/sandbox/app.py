@@ -8,8 +8,6 @@ input — malformed JSON, unknown names, wrong types, huge bodies — can crash 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import json
 import logging
@@ -36,6 +34,7 @@ from kaggle_mcp.sandbox.faults import FaultInjector
 from kaggle_mcp.sandbox.rpc import REGISTRY, Ctx, Req, RpcError
 from kaggle_mcp.sandbox.settings import SandboxSettings
 from kaggle_mcp.sandbox.transfers import Dropped, error, fault_response, receive_upload, serve_blob
+from kaggle_mcp.sandbox.users import identify
 from kaggle_mcp.sandbox.world import World
 
 logger = logging.getLogger("kaggle_mcp.sandbox")
@@ -64,24 +63,6 @@ class Sandbox:
     def persist(self) -> None:
         if self.store is not None:
             self.store.save(self.world)
-
-
-def authenticate(header: str | None) -> tuple[str | None, bool]:
-    """Return (user, credentials_were_valid). No header is anonymous, not invalid."""
-    if not header:
-        return None, True
-    scheme, _, value = header.strip().partition(" ")
-    value = value.strip()
-    if scheme.lower() == "bearer" and rpc_misc.TOKEN_RE.fullmatch(value):
-        return rpc_misc.SANDBOX_USER, True
-    if scheme.lower() == "basic":
-        try:
-            user, sep, key = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None, False
-        if sep and user and rpc_misc.KEY_RE.fullmatch(key):
-            return user, True
-    return None, False
 
 
 def _base_url(request: Request, sandbox: Sandbox) -> str:
@@ -148,7 +129,7 @@ async def rpc_endpoint(request: Request) -> Response:
             raise RpcError(400, "Invalid JSON payload received. The request must be a JSON object.")
         sandbox.bodies[key].append(body)
         handler, anonymous = REGISTRY[service][method]
-        user, valid = authenticate(request.headers.get("authorization"))
+        user, valid = identify(sandbox.world, request.headers.get("authorization"))
         if key != "security.OAuthService/IntrospectToken":
             if not valid or (user is None and not anonymous):
                 raise RpcError(401, "Unauthorized")
@@ -203,7 +184,7 @@ async def upload_endpoint(request: Request) -> Response:
 async def logs_stream_endpoint(request: Request) -> Response:
     sandbox: Sandbox = request.app.state.sandbox
     sandbox.faults.count("GET /kernels/logs/stream")
-    user, valid = authenticate(request.headers.get("authorization"))
+    user, valid = identify(sandbox.world, request.headers.get("authorization"))
     if not valid or user is None:
         return error(401, "Unauthorized")
     try:

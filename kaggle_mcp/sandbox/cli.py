@@ -51,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
                                public_url=args.public_url)
     from kaggle_mcp.sandbox.app import KERNELS_NOTICE
     from kaggle_mcp.sandbox.rpc_misc import SANDBOX_TOKEN
+    from kaggle_mcp.sandbox.seed import USERS
     from kaggle_mcp.sandbox.server import serve_in_thread
+    from kaggle_mcp.sandbox.users import user_key, user_token
 
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
@@ -62,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  point clients at it: KAGGLE_API_ENDPOINT={sb.url} KAGGLE_API_TOKEN={SANDBOX_TOKEN}",
                   file=sys.stderr, flush=True)
             print(f"  note: {KERNELS_NOTICE}", file=sys.stderr, flush=True)
+            print("  seeded users: KAGGLE_API_TOKEN=<token>, or KAGGLE_USERNAME=<user> KAGGLE_KEY=<key>", file=sys.stderr)
+            for user in USERS:
+                print(f"    {user:<16} token {user_token(user)}  key {user_key(user)}", file=sys.stderr, flush=True)
             try:
                 stop.wait()
             except KeyboardInterrupt:

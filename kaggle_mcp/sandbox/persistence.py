@@ -105,7 +105,7 @@ class Store:
                 kernels.append(meta)
             return {
                 "version": 1,
-                "submissions": [{**vars(s), "date": s.date.isoformat()} for s in world.submissions],
+                "submissions": [{**vars(s), "date": s.date.isoformat()} for s in world.submissions if not s.seeded],
                 "entrants": {slug: sorted(c.entrants) for slug, c in world.competitions.items()},
                 "datasets": datasets, "kernels": kernels,
             }

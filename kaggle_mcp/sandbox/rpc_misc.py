@@ -1,27 +1,23 @@
 """Identity and blob-upload RPCs: ``security.OAuthService``, ``blobs.BlobApiService``, diagnostics.
 
 IntrospectToken must never answer 401 — the official CLI calls it at import time and crashes on a
-401 — so unknown tokens get ``{"active": false}`` (reference §2.3, §3.3).
+401 — so unknown tokens get ``{"active": false}`` (reference §2.3, §3.3). Each seeded user's token
+answers that user (``users.py``).
 """
 
 from __future__ import annotations
 
-import re
-
 from kaggle_mcp.sandbox.rpc import Ctx, Req, bad_request, rpc
-from kaggle_mcp.sandbox.world import SANDBOX_USER
+from kaggle_mcp.sandbox.users import token_user, user_id
 
-TOKEN_RE = re.compile(r"KGAT_[0-9a-fA-F]{32}")
-KEY_RE = re.compile(r"[0-9a-fA-F]{32}")
-SANDBOX_TOKEN = "KGAT_" + "5a4db0c5" * 4
-SANDBOX_USER_ID = 1_000_001
+SANDBOX_TOKEN = "KGAT_" + "5a4db0c5" * 4  # well-shaped, so `sandbox-user` (see users.py)
 
 
 @rpc("security.OAuthService", "IntrospectToken", anonymous=True)
 def introspect_token(ctx: Ctx, req: Req) -> dict:
-    token = req.str("token")
-    if TOKEN_RE.fullmatch(token):
-        return {"active": True, "username": SANDBOX_USER, "clientId": "kaggle-sandbox", "userId": SANDBOX_USER_ID,
+    user = token_user(ctx.world, req.str("token"))
+    if user is not None:
+        return {"active": True, "username": user, "clientId": "kaggle-sandbox", "userId": user_id(ctx.world, user),
                 "scope": "resources.admin:*"}
     return {"active": False}
 

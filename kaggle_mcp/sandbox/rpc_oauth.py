@@ -20,7 +20,7 @@ import re
 import secrets
 
 from kaggle_mcp.sandbox.rpc import Ctx, Req, RpcError, bad_request, rpc
-from kaggle_mcp.sandbox.rpc_misc import SANDBOX_USER_ID
+from kaggle_mcp.sandbox.users import user_id
 from kaggle_mcp.sandbox.world import SANDBOX_USER
 
 REFRESH_TOKEN_RE = re.compile(r"KGRT_[0-9a-fA-F]{32}")
@@ -58,7 +58,8 @@ def generate_access_token(ctx: Ctx, req: Req) -> dict:
         raise bad_request("apiVersion must be API_VERSION_V1")
     if not REFRESH_TOKEN_RE.fullmatch(refresh) or refresh in ctx.world.revoked_refresh_tokens:
         raise RpcError(401, "The refresh token is invalid or has been revoked.")
-    return {"token": _access_token(), "expiresIn": lifetime, "userName": SANDBOX_USER, "userId": SANDBOX_USER_ID}
+    return {"token": _access_token(), "expiresIn": lifetime, "userName": SANDBOX_USER,
+            "userId": user_id(ctx.world, SANDBOX_USER)}
 
 
 @rpc("security.OAuthService", "ExchangeOAuthToken", anonymous=True)
@@ -70,7 +71,8 @@ def exchange_oauth_token(ctx: Ctx, req: Req) -> dict:
     if not code.strip():
         raise bad_request("code is required")
     return {"accessToken": _access_token(), "refreshToken": "KGRT_" + secrets.token_hex(16), "tokenType": "Bearer",
-            "expiresIn": 12 * 3600, "username": SANDBOX_USER, "userId": SANDBOX_USER_ID, "scope": "resources.admin:*"}
+            "expiresIn": 12 * 3600, "username": SANDBOX_USER, "userId": user_id(ctx.world, SANDBOX_USER),
+            "scope": "resources.admin:*"}
 
 
 @rpc("users.AccountService", "ExpireApiToken", anonymous=True)

@@ -188,6 +188,9 @@ def build_world(seed: int = 0, hostile: bool = False, big_csv_rows: int = 1_300_
     build_models(world, random.Random(seed + 3), EPOCH)
     build_formats_dataset(world, random.Random(seed + 5), EPOCH + timedelta(days=150))
     build_forums(world, random.Random(seed + 4), EPOCH)
+    from kaggle_mcp.sandbox.users import seed_private_work
+
+    seed_private_work(world)  # last: the ids handed out before it stay what they were
     if hostile:
         from kaggle_mcp.sandbox.hostile import add_hostile_entities
         from kaggle_mcp.sandbox.hostile_content import add_hostile_content

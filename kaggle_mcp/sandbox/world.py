@@ -88,6 +88,7 @@ class Submission:
     public_score: str = ""
     private_score: str = ""
     error: str = ""
+    seeded: bool = False                 # part of the generated world: not persisted
 
 
 @dataclass

@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from kaggle_mcp.context import SqliteStore
 from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.deployment import Deployment
+from kaggle_mcp.sandbox import user_key
 from kaggle_mcp.settings import Settings
 from kaggle_mcp.web.rest import job_tag, rest_routes
 
@@ -116,7 +117,7 @@ async def test_upload_validation(sandbox, store, workspace):
 async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh_sandbox, store, caplog, workspace):
     caplog.set_level(logging.DEBUG)
     fresh_sandbox.set_latency(150)  # a build takes several round trips; the answer must not wait for it
-    secret = secrets.token_hex(16)
+    secret = user_key("alice")  # the sandbox checks a seeded user's key
     kaggle_json = json.dumps({"username": "alice", "key": secret}).encode()
     async with serve_rest(fresh_sandbox, store, workspace) as http:
         started = time.perf_counter()

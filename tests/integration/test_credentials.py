@@ -10,6 +10,7 @@ import pytest
 
 from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient, resolve_credentials
 from kaggle_mcp.kaggle.errors import CredentialsFileError, MalformedCredential, NoCredentials, Unauthorized
+from kaggle_mcp.sandbox import user_key
 
 from .conftest import open_client, sandbox_token
 
@@ -144,7 +145,7 @@ async def test_inactive_token_is_a_clear_unauthorized(sandbox):
 
 @pytest.mark.anyio
 async def test_legacy_key_uses_basic_auth(sandbox):
-    async with open_client(sandbox, credentials=Credentials.legacy_key("bob", KEY)) as kc:
+    async with open_client(sandbox, credentials=Credentials.legacy_key("bob", user_key("bob"))) as kc:
         assert await kc.username() == "bob"
         await kc.competitions.get_submission_limits("titanic")
         sent = kc.recorder.sent[-1]

@@ -60,9 +60,9 @@ def credentials(request, clean_env, monkeypatch, tmp_path) -> dict[str, str]:
     if request.param == "rejected_token":
         import re
 
-        from kaggle_mcp.sandbox import rpc_misc
+        from kaggle_mcp.sandbox import users
 
-        monkeypatch.setattr(rpc_misc, "TOKEN_RE", re.compile(r"(?!)"))  # matches nothing
+        monkeypatch.setattr(users, "TOKEN_RE", re.compile(r"(?!)"))  # matches nothing
     if request.param in ("token", "rejected_token"):
         monkeypatch.setenv("KAGGLE_API_TOKEN", TOKEN)
         extra = {"KAGGLE_API_TOKEN": TOKEN}
@@ -76,9 +76,9 @@ def credentials(request, clean_env, monkeypatch, tmp_path) -> dict[str, str]:
 
 
 def _tokens_refused() -> bool:
-    from kaggle_mcp.sandbox import rpc_misc
+    from kaggle_mcp.sandbox import users
 
-    return not rpc_misc.TOKEN_RE.fullmatch(TOKEN)
+    return not users.TOKEN_RE.fullmatch(TOKEN)
 
 
 def search_everywhere(tmp_path: Path, workspace: Path, extra: dict[str, str | bytes]) -> list[str]:

@@ -10,6 +10,8 @@ import time
 
 import httpx
 
+from kaggle_mcp.sandbox import user_key, user_token
+
 
 def test_standalone_sandbox_prints_its_url_and_serves(tmp_path):
     began = time.monotonic()
@@ -30,6 +32,8 @@ def test_standalone_sandbox_prints_its_url_and_serves(tmp_path):
         assert httpx.get(url).json()["sandbox"] == "kaggle-agent-mcp"
         rest = proc.stderr.readline() + proc.stderr.readline()
         assert "run on THIS machine" in "".join(seen) + rest
+        users = "".join(proc.stderr.readline() for _ in range(8))  # the heading, then one line per seeded user
+        assert f"alice            token {user_token('alice')}  key {user_key('alice')}" in users
     finally:
         proc.send_signal(signal.SIGTERM)
         stdout, _ = proc.communicate(timeout=20)

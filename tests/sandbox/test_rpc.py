@@ -7,7 +7,7 @@ import base64
 import httpx
 import pytest
 
-from kaggle_mcp.sandbox import SANDBOX_TOKEN
+from kaggle_mcp.sandbox import SANDBOX_TOKEN, user_key
 
 
 def test_seeded_competitions_have_the_contract_names(call):
@@ -112,9 +112,15 @@ def test_auth_rules(sandbox, call):
         {"code": 401, "message": "Unauthorized"}
     assert call("D/ListDatasetFiles", {"ownerSlug": "alice", "datasetSlug": "titanic-extra-features"},
                 auth=False).status_code == 200
-    basic = base64.b64encode(b"alice:" + b"ab" * 16).decode()
+    basic = base64.b64encode(f"alice:{user_key('alice')}".encode()).decode()
     assert call("S/ListSubmissions", {"competitionName": "titanic"}, auth=False,
                 headers={"Authorization": f"Basic {basic}"}).status_code == 200
+    wrong = base64.b64encode(b"alice:" + b"ab" * 16).decode()  # a seeded user needs that user's own key
+    assert call("S/ListSubmissions", {"competitionName": "titanic"}, auth=False,
+                headers={"Authorization": f"Basic {wrong}"}).status_code == 401
+    guest = base64.b64encode(b"someone-else:" + b"ab" * 16).decode()  # any other name: any 32-hex key
+    assert call("S/ListSubmissions", {"competitionName": "titanic"}, auth=False,
+                headers={"Authorization": f"Basic {guest}"}).status_code == 200
     bad = call("S/ListCompetitions", headers={"Authorization": "Bearer KGAT_short"})
     assert bad.status_code == 401
 
