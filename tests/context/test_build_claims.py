@@ -122,3 +122,30 @@ async def test_a_killed_builder_loses_its_claim_and_the_waiter_finishes_the_buil
         assert row.status == "completed" and row.owner != dead_owner and row.pid == waiter.pid
         # SQLite sees the pid is gone at its next poll; PostgreSQL waits for the 2 s lease to run out
         assert took_over_in < (10 if replicas.database_url is None else 15), took_over_in
+
+
+async def test_two_http_replicas_build_a_context_once_and_both_serve_it(replicas):
+    """Two `serve --transport http` processes on one store, asked through MCP at the same moment."""
+    from mcp import Client
+
+    from kaggle_mcp.sandbox.harness import http_server_process
+
+    replicas.sandbox.set_latency(300)
+    args = {"competition": "titanic", "top_notebooks": 2, "max_tokens": 12000}
+    answers: dict[str, object] = {}
+    with http_server_process(replicas.env, replicas.tmp_path / "one.stderr") as (one, _), \
+            http_server_process(replicas.env, replicas.tmp_path / "two.stderr") as (two, _):
+
+        async def ask(base: str) -> None:
+            async with Client(f"{base}/mcp") as client:
+                answers[base] = await client.call_tool("get_competition_context", args)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ask, one)
+            tg.start_soon(ask, two)
+    texts = [answers[base].content[0].text for base in (one, two)]
+    assert not any(answers[base].is_error for base in (one, two)), texts
+    assert texts[0].split("\n", 1)[1] == texts[1].split("\n", 1)[1]  # one context; line 1 says fresh or cache
+    assert "titanic" in texts[0]
+    assert sorted(answers[base].structured_content["source"] for base in (one, two)) == ["cache", "fresh"]
+    assert replicas.sandbox.call_counts[GET_COMPETITION] == 1
