@@ -24,6 +24,7 @@ import contextlib
 import logging
 import math
 import os
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -92,7 +93,7 @@ def _row(raw: dict[str, Any] | None) -> JobRow | None:
         lease_until=raw["lease_until"])
 
 
-def describe(url: str) -> str:
+def address(url: str) -> str:
     """`user@host:port/db` of a connection URL: enough to say which database, never its password."""
     try:
         info = conninfo_to_dict(url)
@@ -106,6 +107,8 @@ def describe(url: str) -> str:
 
 def _unavailable(where: str, exc: BaseException) -> StoreUnavailable:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    # libpq quotes a URL it cannot parse, password and all
+    reason = re.sub(r"password\s*=\s*\S+", "password=***", re.sub(r"\w+://[^\s\"']*", "<the URL>", reason))
     return StoreUnavailable(f"PostgreSQL at {where} is unavailable ({reason}): check that it is running and that "
                             "KAGGLE_MCP_DATABASE_URL names it")
 
@@ -141,7 +144,7 @@ class PostgresStore(ContextStore):
 
         The LISTEN loop is an asyncio task of its own, not a child of the caller's task group: a
         deployment opens its store in whichever request needs it first and closes it in another task."""
-        where = describe(url)
+        where = address(url)
         try:  # one connection first: a refused connection or a bad password fails at once, in its own words
             probe = await psycopg.AsyncConnection.connect(url, connect_timeout=int(CONNECT_SECONDS))
         except psycopg.Error as exc:

@@ -259,6 +259,11 @@ async def test_an_unreachable_postgres_is_named_without_its_password():
     message = str(caught.value)
     assert "s3cret-pw" not in message and "postgresql://someone@127.0.0.1:" in message
     assert "KAGGLE_MCP_DATABASE_URL" in message
+    for malformed in ("postgresql://someone:s3cret-pw@[::1/db", "postgresql://someone:s3cret-pw@host:port/db"):
+        with pytest.raises(StoreUnavailable) as caught:  # libpq quotes what it cannot parse
+            async with open_store(malformed):
+                pass
+        assert "s3cret-pw" not in str(caught.value), caught.value
     with pytest.raises(ValueError, match="postgresql://"):
         async with open_store("mysql://x@y/z"):
             pass
