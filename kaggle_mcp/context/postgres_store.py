@@ -38,7 +38,7 @@ from psycopg.types.json import Json, Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from .migrations import migrations
-from .store import (JOB_TIMEOUT_SECONDS, KEEP_SECONDS, Claim, ContextStore, JobRow, StoreHealth,
+from .store import (JOB_TIMEOUT_SECONDS, KEEP_SECONDS, BuildSummary, Claim, ContextStore, JobRow, StoreHealth,
                     StoreUnavailable, Watch)
 
 __all__ = ["PostgresStore"]
@@ -290,6 +290,16 @@ class PostgresStore(ContextStore):
         return _row(await self._one(
             "SELECT * FROM kaggle_mcp_contexts WHERE competition = %s AND params->>'job' IS NOT DISTINCT FROM %s"
             " ORDER BY started_at DESC LIMIT 1", (competition, job)))
+
+    async def recent_builds(self, limit: int = 10) -> list[BuildSummary]:
+        async with self._connection() as conn:
+            cursor = await conn.execute(
+                "SELECT competition, title, built_at, (params->>'top_notebooks')::integer AS top_notebooks,"
+                " (data::jsonb #>> '{stats,tokens_estimated}')::integer AS tokens FROM kaggle_mcp_contexts"
+                " WHERE toon IS NOT NULL AND params->>'job' IS NULL ORDER BY built_at DESC LIMIT %s", (limit,))
+            rows = await cursor.fetchall()
+        return [BuildSummary(r["competition"], r["title"], r["top_notebooks"], r["tokens"], r["built_at"])
+                for r in rows]
 
     async def claim(self, key: str, competition: str, params: dict[str, Any], *, title: str | None = None,
                     steal: bool = False) -> Claim:

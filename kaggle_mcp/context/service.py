@@ -30,7 +30,7 @@ from .store import Claim, ContextStore, JobRow, StoreUnavailable
 if TYPE_CHECKING:
     from ..kaggle.client import KaggleClient
 
-__all__ = ["ContextResult", "ContextService", "context_key"]
+__all__ = ["BuildProgress", "ContextResult", "ContextService", "build_progress", "context_key"]
 
 MAX_TOP_NOTEBOOKS = 20
 MIN_MAX_TOKENS = 1000
@@ -73,11 +73,23 @@ class ContextResult:
     key: str
 
 
+@dataclass(frozen=True)
+class BuildProgress:
+    """How far a build in this process has got: `done` of `total` steps, the last step's name."""
+
+    done: int
+    total: int
+    message: str
+
+
 @dataclass
 class _Flight:
+    slug: str
+    params: dict[str, Any]
     done: anyio.Event = field(default_factory=anyio.Event)
     result: ContextResult | None = None
     error: BaseException | None = None
+    progress: BuildProgress = BuildProgress(0, 1, "starting")
 
 
 _FLIGHTS: weakref.WeakKeyDictionary[ContextStore, dict[str, _Flight]] = weakref.WeakKeyDictionary()
@@ -86,6 +98,18 @@ _FLIGHTS: weakref.WeakKeyDictionary[ContextStore, dict[str, _Flight]] = weakref.
 def _cached(row: JobRow) -> ContextResult:
     assert row.toon is not None and row.data is not None  # completed rows and fresh rows hold a result
     return ContextResult(row.toon, row.data, row.data.get("stats", {}), True, row.built_at or 0.0, row.key)
+
+
+def build_progress(store: ContextStore, slug: str, top_notebooks: int, job: str | None = None) -> BuildProgress | None:
+    """The progress of a build of `slug` with `top_notebooks` running in this process on `store`, or None.
+
+    For watchers that did not start the build (the web page polls while its request waits): a private
+    build (`job` tag) is found only by its tag, a shared one only without."""
+    for flight in list(_FLIGHTS.get(store, {}).values()):
+        params = flight.params
+        if flight.slug == slug and params["top_notebooks"] == top_notebooks and params.get("job") == job:
+            return flight.progress
+    return None
 
 
 class ContextService:
@@ -142,9 +166,15 @@ class ContextService:
     async def _lead(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
                     refresh: bool) -> ContextResult:
         """This process's one attempt at `key`; the other requests of this process wait for it."""
-        flight = self._inflight[key] = _Flight()
+        flight = self._inflight[key] = _Flight(slug, params)
+
+        async def record(done: int, total: int, message: str) -> None:
+            flight.progress = BuildProgress(done, total, message)
+            if progress is not None:
+                await progress(done, total, message)
+
         try:
-            flight.result = await self._claim_or_wait(key, slug, params, progress, refresh)
+            flight.result = await self._claim_or_wait(key, slug, params, record, refresh)
             return flight.result
         except BaseException as exc:
             flight.error = exc

@@ -31,7 +31,7 @@ from typing import Any
 import anyio.to_thread
 
 from .migrations import migrations
-from .store import (DEFAULT_LEASE_SECONDS, DEFAULT_TTL_SECONDS, JOB_TIMEOUT_SECONDS, KEEP_SECONDS, Claim,
+from .store import (DEFAULT_LEASE_SECONDS, DEFAULT_TTL_SECONDS, JOB_TIMEOUT_SECONDS, KEEP_SECONDS, BuildSummary, Claim,
                     ContextStore, JobRow, StoreHealth, Watch)
 
 __all__ = ["SqliteStore", "default_store_path"]
@@ -156,6 +156,19 @@ class SqliteStore(ContextStore):
 
     async def latest(self, competition: str, job: str | None = None) -> JobRow | None:
         return await anyio.to_thread.run_sync(self._latest, competition, job)
+
+    def _recent_builds(self, limit: int) -> list[BuildSummary]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT competition, title, built_at, json_extract(params, '$.top_notebooks') AS top_notebooks,"
+                " json_extract(data, '$.stats.tokens_estimated') AS tokens FROM contexts"
+                " WHERE toon IS NOT NULL AND json_extract(params, '$.job') IS NULL ORDER BY built_at DESC LIMIT ?",
+                (limit,)).fetchall()
+        return [BuildSummary(r["competition"], r["title"], r["top_notebooks"], r["tokens"], r["built_at"])
+                for r in rows]
+
+    async def recent_builds(self, limit: int = 10) -> list[BuildSummary]:
+        return await anyio.to_thread.run_sync(self._recent_builds, limit)
 
     # -- claims ----------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import anyio
 
-__all__ = ["Claim", "ContextStore", "JobRow", "RecentRows", "StoreHealth", "StoreUnavailable", "Watch"]
+__all__ = ["BuildSummary", "Claim", "ContextStore", "JobRow", "RecentRows", "StoreHealth", "StoreUnavailable", "Watch"]
 
 DEFAULT_TTL_SECONDS = 24 * 3600
 #: a `processing` job older than this is dead whatever its lease says (a build takes seconds)
@@ -74,6 +74,17 @@ class JobRow:
     def result_fresh(self, now: float, ttl_seconds: float) -> bool:
         return self.toon is not None and self.data is not None and self.built_at is not None \
             and now - self.built_at < ttl_seconds
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """A finished shared build as a list of recent builds shows it (no content: that is fetched on demand)."""
+
+    competition: str
+    title: str | None
+    top_notebooks: int
+    tokens: int | None
+    built_at: float
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,10 @@ class ContextStore(abc.ABC):
     @abc.abstractmethod
     def watch(self, key: str) -> AbstractAsyncContextManager[Watch]:
         """Interest in changes of `key`, registered before the caller reads the row so none is missed."""
+
+    @abc.abstractmethod
+    async def recent_builds(self, limit: int = 10) -> list[BuildSummary]:
+        """The latest shared builds that hold a result, newest first; private builds (`job` tag) never."""
 
     @abc.abstractmethod
     async def health(self) -> StoreHealth:

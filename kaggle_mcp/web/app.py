@@ -1,7 +1,8 @@
-"""The HTTP app: streamable HTTP at /mcp, SSE at /sse, the KaggleIngest-compatible REST routes, /health.
+"""The HTTP app: streamable HTTP at /mcp, SSE at /sse, the KaggleIngest-compatible REST routes, the web
+page at /, /health.
 
 One Starlette app so one port serves every kind of client. It binds loopback by default (the CLI's
-choice) and, when KAGGLE_MCP_HTTP_TOKEN is set, every route but /health needs
+choice) and, when KAGGLE_MCP_HTTP_TOKEN is set, every route but /health and the page's static shell needs
 `Authorization: Bearer <token>`: an MCP server holding Kaggle credentials must not be an open proxy.
 """
 
@@ -18,10 +19,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.settings import Settings
+from kaggle_mcp.web.page import PAGE_PATHS, page_routes
 
 log = logging.getLogger("kaggle_mcp.web")
 
-OPEN_PATHS = {"/health"}
+OPEN_PATHS = {"/health", *PAGE_PATHS}  # the page's shell carries no data; its script asks for the token
 
 
 class BearerToken:
@@ -46,7 +48,7 @@ class BearerToken:
 
 def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | None = None,
               deployment: Deployment | None = None) -> ASGIApp:
-    """The MCP server and the REST routes on one app, sharing one Deployment (one client, one store)."""
+    """The MCP server, the REST routes and the page on one app, sharing one Deployment (one client, one store)."""
     from kaggle_mcp.server import build_server
     from kaggle_mcp.web.rest import rest_routes
 
@@ -54,7 +56,7 @@ def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | 
     server = build_server(settings, deployment=shared)
     http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host)
     sse_app = server.sse_app(sse_path="/sse", message_path="/messages/", host=host)
-    routes = [*http_app.routes, *sse_app.routes, *rest_routes(shared)]
+    routes = [*http_app.routes, *sse_app.routes, *rest_routes(shared), *page_routes(shared)]
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

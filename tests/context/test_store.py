@@ -89,6 +89,21 @@ async def test_failed_refresh_keeps_the_last_good_result(database):
         assert await store.latest("nope") is None
 
 
+async def test_recent_builds_lists_shared_results_newest_first(database):
+    async with database.replica() as store:
+        await store.complete(await store.claim("a", "titanic", {"top_notebooks": 2}), "Titanic", "toon",
+                             {"stats": {"tokens_estimated": 321}})
+        private = await store.claim("p", "secret-comp", {"top_notebooks": 1, "job": "tag"})  # an uploaded kaggle.json
+        await store.complete(private, "Secret", "toon", {"stats": {}})
+        await store.complete(await store.claim("b", "house-prices-2019", {"top_notebooks": 5}), None, "toon", {})
+        await store.claim("c", "retail-demand-forecast", {"top_notebooks": 5})  # still building: nothing to show
+        recent = await store.recent_builds()
+        assert [(r.competition, r.title, r.top_notebooks, r.tokens) for r in recent] == [
+            ("house-prices-2019", None, 5, None), ("titanic", "Titanic", 2, 321)]
+        assert recent[0].built_at >= recent[1].built_at
+        assert len(await store.recent_builds(limit=1)) == 1
+
+
 async def test_private_builds_are_seen_only_with_their_job_tag(database):
     async with database.replica() as store:
         for key, params in (("shared", {"viewer": "a"}), ("private", {"viewer": "b", "job": "tag1"})):
