@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import expect
 
 from kaggle_mcp.context.encode import decode_context
+from kaggle_mcp.sandbox.users import user_key
 
 
 def test_public_build_asks_for_the_token_shows_progress_and_exports_the_toon(site, http_token, open_page, o200k,
@@ -74,7 +74,7 @@ def test_kaggle_json_build_stays_private(site, http_token, open_page):
     assert "token" not in page.url, "the token must leave the address bar at once"
     page.fill("#competition", "https://www.kaggle.com/competitions/house-prices-2019")
     page.select_option("#top-n", "1")
-    kaggle_json = json.dumps({"username": "alice", "key": secrets.token_hex(16)}).encode()
+    kaggle_json = json.dumps({"username": "alice", "key": user_key("alice")}).encode()  # her sandbox key
     page.set_input_files("#token-file", files=[{"name": "kaggle.json", "mimeType": "application/json",
                                                 "buffer": kaggle_json}])
     page.click("#build")
