@@ -30,5 +30,5 @@ ENV KAGGLE_MCP_HOST=0.0.0.0 \
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ['KAGGLE_MCP_PORT'], timeout=4)"]
-# sh only expands the variables, then hands PID 1 to the server (exec), which so receives docker's SIGTERM.
-CMD ["sh", "-c", "exec kaggle-agent-mcp serve --transport http --host \"$KAGGLE_MCP_HOST\" --port \"$KAGGLE_MCP_PORT\""]
+# The server reads KAGGLE_MCP_HOST and KAGGLE_MCP_PORT itself, and is PID 1, so it receives docker's SIGTERM.
+CMD ["kaggle-agent-mcp", "serve", "--transport", "http"]

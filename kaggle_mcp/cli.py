@@ -50,8 +50,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve MCP over stdio, SSE or streamable HTTP")
     serve.add_argument("--transport", choices=["stdio", "sse", "http"], default="stdio")
-    serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default loopback only)")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=os.environ.get("KAGGLE_MCP_HOST") or "127.0.0.1",
+                       help="HTTP bind address (default KAGGLE_MCP_HOST, else loopback only)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("KAGGLE_MCP_PORT") or 8000),
+                       help="HTTP port (default KAGGLE_MCP_PORT, else 8000)")
     _serve_flags(serve)
     demo = sub.add_parser("demo", help="run the main job on the sandbox through a real MCP session")
     demo.add_argument("--workspace", type=Path, help="keep the demo's files here (default: a temporary directory)")
@@ -120,7 +122,8 @@ def serve(args: argparse.Namespace) -> int:
 
     app = build_app(settings, host=host, http_token=token)
     settle_garbage_collector()
-    print(f"kaggle-agent-mcp ({transport}): streamable HTTP at http://{host}:{port}/mcp, SSE at http://{host}:{port}/sse"
+    base = f"http://{host}:{port}"
+    print(f"kaggle-agent-mcp ({transport}): streamable HTTP at {base}/mcp, SSE at {base}/sse, the web page at {base}/"
           f"{' (bearer token required)' if token else ''}", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0

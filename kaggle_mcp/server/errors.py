@@ -114,6 +114,7 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
 
 def tool_error(exc: Exception, tool: str, kind: str | None, kwargs: dict[str, Any]) -> ToolError:
     """The ToolError an agent reads for `exc`, raised by `tool` called with `kwargs`."""
+    from kaggle_mcp.context.store import StoreUnavailable
     from kaggle_mcp.kaggle.errors import KaggleError
 
     if isinstance(exc, ToolError):
@@ -122,6 +123,8 @@ def tool_error(exc: Exception, tool: str, kind: str | None, kwargs: dict[str, An
         return ToolError(str(exc))
     if isinstance(exc, KaggleError):
         return ToolError(explain(exc, tool, kind, kwargs))
+    if isinstance(exc, StoreUnavailable):  # it names the database (never a password) and what to check
+        return ToolError(f"{tool} could not use the context store: {exc}")
     if isinstance(exc, ClientGone):
         return ToolError(f"{tool} was stopped: the client that called it disconnected.")
     if isinstance(exc, RecursionError):  # json nested 100 000 deep: hostile or corrupted content

@@ -151,3 +151,16 @@ async def test_whoami_offline_still_says_what_it_knows_locally(settings_for, san
     assert not me.is_error, text
     assert me.structured_content["credential_source"] == "explicit token" and me.structured_content["unreachable"]
     assert "could not be asked" in text and "workspace" in text
+
+
+async def test_an_unreachable_database_is_named_without_its_password(settings_for, sandbox):
+    from kaggle_mcp.sandbox.harness import free_port
+
+    settings = settings_for(sandbox)
+    broken = type(settings)(**{**settings.__dict__,
+                               "database_url": f"postgresql://kaggle:hunter2@127.0.0.1:{free_port()}/contexts"})
+    async with Client(build_server(broken)) as c:
+        result = await c.call_tool("get_competition_context", {"competition": "titanic"})
+    text = "\n".join(getattr(block, "text", "") for block in result.content)
+    assert result.is_error and "could not use the context store" in text and "KAGGLE_MCP_DATABASE_URL" in text
+    assert "hunter2" not in text and "127.0.0.1" in text
