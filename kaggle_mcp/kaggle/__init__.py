@@ -20,14 +20,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .client import ClientSettings as ClientSettings, KaggleClient as KaggleClient
     from .credentials import Credentials as Credentials, resolve_credentials as resolve_credentials
+    from .archives import Extracted as Extracted, ExtractionLimits as ExtractionLimits
+    from .archives import extract_archive as extract_archive, safe_unzip as safe_unzip
     from .transfer import DownloadResult as DownloadResult, HeadBytes as HeadBytes, Progress as Progress
-    from .transfer import safe_unzip as safe_unzip
 
 # Imported on first use (PEP 562): importing one small module of this package (refs, errors) must not
 # pull in httpx and every wire model, which a cold start cannot afford.
 _EXPORTS = {"ClientSettings": "client", "KaggleClient": "client", "Credentials": "credentials",
             "resolve_credentials": "credentials", "DownloadResult": "transfer", "HeadBytes": "transfer",
-            "Progress": "transfer", "safe_unzip": "transfer"}
+            "Progress": "transfer", "safe_unzip": "archives", "extract_archive": "archives",
+            "Extracted": "archives", "ExtractionLimits": "archives"}
 
 __all__ = sorted(_EXPORTS)
 

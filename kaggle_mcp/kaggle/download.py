@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -30,7 +30,8 @@ import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
 from .errors import ProtocolError, TransferError
-from .paths import safe_join, safe_relative
+from .paths import safe_relative
+from .safe_files import SafeDir
 from .retry import ServerHintedWait, is_retryable
 
 log = logging.getLogger(__name__)
@@ -147,52 +148,64 @@ class Job:
             with attempt:
                 response, final_url = self.open(url)
         name = save_as or final_name(final_url)
-        target = safe_join(dest_dir, safe_relative(f"{subdir}/{name}" if str(subdir) else name))
+        relative = safe_relative(f"{subdir}/{name}" if str(subdir) else name)
+        try:
+            with SafeDir.open(dest_dir, relative.parent) as folder:
+                return self._download_into(folder, relative.name, response, final_url, force)
+        finally:
+            response.close()
+
+    def _download_into(
+        self, folder: SafeDir, name: str, response: httpx.Response, final_url: str, force: bool
+    ) -> DownloadResult:
+        """Stream into ``folder``: every name written (final, ``.part``, ``.part.json``) is checked for a
+        planted link first, and opened or renamed without following one (see safe_files)."""
+        part, marker = name + ".part", name + ".part.json"
+        folder.refuse_link(name, part, marker)
+        target = folder.child(name)
         headers = response.headers
         total = int(headers["content-length"]) if headers.get("content-length", "").isdigit() else None
         modified = _http_date(headers.get("last-modified"))
-        if not force and _up_to_date(target, total, modified):
-            response.close()
-            log.info("%s is up to date; skipping download", target)
-            return DownloadResult(target, target.stat().st_size, skipped_up_to_date=True)
+        if not force and _up_to_date(folder.lstat(name), total, modified):
+            log.info("%s is up to date; skipping download", name)
+            return DownloadResult(target, folder.size(name), skipped_up_to_date=True)
 
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
-        marker = target.with_name(target.name + ".part.json")
         validator = headers.get("etag") or headers.get("last-modified")
         state = {"validator": validator, "size": total, "url": urlsplit(final_url).path}
         can_resume = headers.get("accept-ranges", "").lower() == "bytes" and validator is not None
-        if not (can_resume and _marker_matches(marker, state)):
-            part.unlink(missing_ok=True)
+        if not (can_resume and _marker_matches(folder, marker, state)):
+            folder.unlink(part)
         if validator:
-            marker.write_text(json.dumps(state))
+            folder.write_atomic(marker, json.dumps(state).encode())
         first: httpx.Response | None = response
-        if part.exists() and part.stat().st_size > 0:
+        if folder.size(part) > 0:
             response.close()  # a previous run left a partial file: continue it instead
             first = None
-        try:
-            for attempt in self.retrying():
-                with attempt:
-                    fresh, first = first, None
-                    self._fetch_into(part, final_url, fresh, validator, total)
-        finally:
-            if first is not None:
-                first.close()
-        size = part.stat().st_size
+        for attempt in self.retrying():
+            with attempt:
+                fresh, first = first, None
+                self._fetch_into(folder, part, final_url, fresh, validator, total)
+        size = folder.size(part)
         if total is not None and size != total:
-            raise TransferError(f"downloaded {size} bytes of {target.name}, expected {total}")
+            raise TransferError(f"downloaded {size} bytes of {name}, expected {total}")
         if modified is not None:
-            os.utime(part, (time.time(), modified))
-        os.replace(part, target)
-        marker.unlink(missing_ok=True)
+            folder.set_mtime(part, modified)
+        folder.replace(part, name)
+        folder.unlink(marker)
         self.report(size, total)
         return DownloadResult(target, size)
 
     def _fetch_into(
-        self, part: Path, url: str, response: httpx.Response | None, validator: str | None, total: int | None
+        self,
+        folder: SafeDir,
+        part: str,
+        url: str,
+        response: httpx.Response | None,
+        validator: str | None,
+        total: int | None,
     ) -> None:
         """One attempt: append what is missing to ``part``; raise Dropped if the body ends short."""
-        have = part.stat().st_size if part.exists() else 0
+        have = folder.size(part)
         if response is None:
             if total is not None and have >= total:
                 return
@@ -203,12 +216,12 @@ class Job:
                 start = response.headers.get("content-range", "").removeprefix("bytes ").split("-", 1)[0]
                 if not start.isdigit() or int(start) != have:
                     raise ProtocolError(f"server resumed at {start!r}, expected byte {have}")
-                mode = "ab"
+                sink = folder.open_append(part)
             elif response.status_code == 200:
-                have, mode = 0, "wb"  # the file changed (If-Range failed) or no range support: start over
+                have, sink = 0, folder.open_new(part)  # the file changed (If-Range failed) or no ranges: start over
             else:
                 raise ProtocolError(f"unexpected HTTP {response.status_code} while downloading")
-            with open(part, mode) as sink:
+            with sink:
                 for chunk in response.iter_raw():
                     if self.stop.is_set():
                         raise Cancelled()
@@ -221,16 +234,16 @@ class Job:
             raise Dropped(f"connection ended at byte {have} of {total}")
 
 
-def _up_to_date(target: Path, total: int | None, modified: float | None) -> bool:
+def _up_to_date(existing: os.stat_result | None, total: int | None, modified: float | None) -> bool:
     """Reference §5.3: exists, at least Content-Length bytes, and not older than Last-Modified."""
-    if total is None or modified is None or not target.is_file():
+    if total is None or modified is None or existing is None or not stat.S_ISREG(existing.st_mode):
         return False
-    info = target.stat()
-    return info.st_size >= total and modified <= info.st_mtime
+    return existing.st_size >= total and modified <= existing.st_mtime
 
 
-def _marker_matches(marker: Path, state: dict[str, object]) -> bool:
+def _marker_matches(folder: SafeDir, marker: str, state: dict[str, object]) -> bool:
     try:
-        return bool(json.loads(marker.read_text()) == state)
+        with folder.open_read(marker) as source:
+            return bool(json.loads(source.read(1 << 16)) == state)
     except (OSError, ValueError):
         return False

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import logging
-import re
 from dataclasses import dataclass, field
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+import anyio
 
 from .errors import ApplicationError, ProtocolError, UnsafePath
 from .models.enums import KernelsListSortType, KernelsListViewType
@@ -33,7 +35,8 @@ from .models.kernels import (
     ApiSaveKernelResponse,
 )
 from .paging import follow_pages
-from .paths import safe_join, safe_relative
+from .paths import refusal, safe_relative
+from .safe_files import write_file
 from .transfer import DownloadResult, Progress
 
 if TYPE_CHECKING:
@@ -189,13 +192,15 @@ class KernelService:
         progress: Progress | None = None,
         force: bool = False,
     ) -> OutputDownload:
-        """Every output file of the latest run (those whose name matches ``pattern``, a regex) into
-        ``dest_dir/<fileName>``, plus the run's log as ``dest_dir/<slug>.log`` (as the CLI does).
+        """Every output file of the latest run (those whose name matches ``pattern``: a glob such as ``*.csv``
+        or ``figs/*``, or a plain word found anywhere in the name) into ``dest_dir/<fileName>``,
+        plus the run's log as ``dest_dir/<slug>.log`` (as the CLI does).
 
-        All names are checked before the first byte is written; a ``fileName`` that would land outside
-        ``dest_dir`` is skipped, never fetched, and named in ``skipped``.
+        Not a regex, although ``kaggle kernels output --file-pattern`` takes one: a pattern comes from an agent,
+        and a backtracking regex such as ``(a+)+$`` can spend minutes on one name, on the event loop. All names are checked before the first byte is written; a ``fileName``
+        that would land outside ``dest_dir``, or whose destination holds a planted link, is skipped, never
+        written through, and named in ``skipped``.
         """
-        matcher = re.compile(pattern) if pattern else None
         files: list[tuple[PurePosixPath, str]] = []
         refused: list[str] = []
         log_text = ""
@@ -204,7 +209,7 @@ class KernelService:
             page = await self.list_kernel_session_output(owner, slug, page_size=100, page_token=token)
             log_text = log_text or (page.log or "")
             for item in page.files:
-                if not item.file_name or (matcher and not matcher.search(item.file_name)):
+                if not item.file_name or (pattern and not output_matches(item.file_name, pattern)):
                     continue
                 if not item.url:
                     raise ProtocolError(
@@ -213,7 +218,7 @@ class KernelService:
                 try:
                     files.append((safe_relative(item.file_name), item.url))
                 except UnsafePath as exc:
-                    refused.append(str(exc).removeprefix("refusing file name "))
+                    refused.append(refusal(exc))
             token = page.next_page_token or ""
             if not token or token in seen:
                 break
@@ -221,14 +226,28 @@ class KernelService:
         results: list[DownloadResult] = []
         for relative, url in files:
             subdir = relative.parent if relative.parent != PurePosixPath(".") else ""
-            results.append(
-                await self.kc.transfers.download(
-                    url, dest_dir, subdir=subdir, save_as=relative.name, progress=progress, force=force
+            try:
+                results.append(
+                    await self.kc.transfers.download(
+                        url, dest_dir, subdir=subdir, save_as=relative.name, progress=progress, force=force
+                    )
                 )
-            )
+            except UnsafePath as exc:
+                refused.append(refusal(exc))
         if log_text:
-            target = safe_join(Path(dest_dir), f"{slug}.log")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(log_text, encoding="utf-8")
-            results.append(DownloadResult(target, target.stat().st_size))
+            try:
+                target = await anyio.to_thread.run_sync(write_file, Path(dest_dir), f"{slug}.log", log_text)
+                results.append(DownloadResult(target, len(log_text.encode("utf-8"))))
+            except UnsafePath as exc:
+                refused.append(refusal(exc))
         return OutputDownload(results, refused)
+
+
+def output_matches(file_name: str, pattern: str) -> bool:
+    """A plain word (no ``*``, ``?`` or ``[``) matches where it occurs in the name, as the CLI's regex search
+    does for a word (``submission`` finds ``submission.csv``); a glob matches the output's path or its base
+    name (``*.csv`` finds ``sub/x.csv`` too). Case-sensitive like Kaggle's file names. fnmatch compiles each
+    ``*`` to a lookahead that is never re-entered, so no pattern makes matching backtrack exponentially."""
+    if not any(c in pattern for c in "*?["):
+        return pattern in file_name
+    return fnmatch.fnmatchcase(file_name, pattern) or fnmatch.fnmatchcase(file_name.rsplit("/", 1)[-1], pattern)

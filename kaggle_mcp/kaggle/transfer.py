@@ -27,7 +27,6 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 
 from .download import TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, final_name, resumable
 from .errors import ProtocolError, TransferError
-from .paths import Extracted, safe_unzip
 from .protocol import describe_transport_failure, network_error
 from .retry import ServerHintedWait
 from .wire import WireRequest
@@ -35,7 +34,7 @@ from .wire import WireRequest
 if TYPE_CHECKING:
     from .client import KaggleClient
 
-__all__ = ["DownloadResult", "Extracted", "HeadBytes", "Progress", "Transfers", "safe_unzip"]
+__all__ = ["DownloadResult", "HeadBytes", "Progress", "Transfers"]
 
 Progress = Callable[[int, int | None], Awaitable[None]]
 T = TypeVar("T")

@@ -15,7 +15,7 @@ import anyio.to_thread
 from pydantic import BaseModel
 
 from ..kaggle.download import DownloadResult
-from ..kaggle.paths import safe_unzip
+from ..kaggle.archives import safe_unzip
 from ..kaggle.refs import competition_slug, dataset_ref, require_owner
 from .account import Account
 from .progress import Progress, byte_progress

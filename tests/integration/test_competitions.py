@@ -95,7 +95,7 @@ async def test_download_one_file_and_all_files(client, tmp_path):
 
         everything = await kc.competitions.download_data_files("titanic", tmp_path)
         assert everything.path.name == "titanic.zip" and everything.bytes > 0
-        from kaggle_mcp.kaggle.transfer import safe_unzip
+        from kaggle_mcp.kaggle.archives import safe_unzip
 
         extracted = safe_unzip(everything.path, tmp_path / "all")
         assert {"train.csv", "test.csv", "gender_submission.csv"} <= {p.name for p in extracted.files}

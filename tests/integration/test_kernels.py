@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import anyio
 import pytest
@@ -52,9 +53,35 @@ async def test_seeded_kernel_status_output_files_and_download(client, tmp_path):
         output_gets = [s for s in kc.recorder.sent if s.method == "GET"]
         assert output_gets  # fetched over HTTP, and with the pattern filter only matching files:
         only_csv = await kc.kernels.download_output(
-            "sandbox-user", "aimo-sandbox-starter", tmp_path / "f", pattern=r"\.csv$"
+            "sandbox-user", "aimo-sandbox-starter", tmp_path / "f", pattern="*.csv"
         )
-        assert all(r.path.suffix in (".csv", ".log") for r in only_csv.files)
+        assert {r.path.suffix for r in only_csv.files} == {".csv", ".log"}
+
+
+async def test_output_patterns_are_globs_and_no_pattern_can_stall_the_loop(own_client, tmp_path):
+    """Issue 11 item 5: `(a+)+$` as a regex against `aaa...a!` backtracks for seconds (2^26 steps here) on the
+    event loop; as a glob it is a plain string comparison."""
+    async with own_client() as kc:
+        hostile_name = "a" * 26 + "!"
+        await kc.kernels.save_kernel(
+            slug="sandbox-user/pattern-outputs", new_title="Pattern Outputs", language="python", kernel_type="script",
+            text=f"import os\nos.makedirs('figs')\nfor n in ('x.csv', 'figs/y.csv', 'notes.txt', {hostile_name!r}):\n"
+                 "    open(n, 'w').write(n)\n",
+        )  # fmt: skip
+        with anyio.fail_after(60):
+            while (await kc.kernels.get_kernel_session_status("sandbox-user", "pattern-outputs")).status != "COMPLETE":
+                await anyio.sleep(0.1)
+
+        async def names(pattern: str) -> set[str]:
+            got = await kc.kernels.download_output("sandbox-user", "pattern-outputs", tmp_path / pattern[:4], pattern=pattern)
+            return {r.path.relative_to(tmp_path / pattern[:4]).as_posix() for r in got.files} - {"pattern-outputs.log"}
+
+        assert await names("*.csv") == {"x.csv", "figs/y.csv"}
+        assert await names("figs/*") == {"figs/y.csv"}
+        assert await names("notes") == {"notes.txt"}  # a plain word is found in the name, as the CLI's regex would
+        started = time.perf_counter()
+        assert await names("(a+)+$") == set()
+        assert time.perf_counter() - started < 2.0
 
 
 async def test_accelerator_quota(client):

@@ -10,8 +10,9 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from kaggle_mcp.kaggle.errors import TransferError, UnsafePath
-from kaggle_mcp.kaggle.paths import safe_join, safe_relative
-from kaggle_mcp.kaggle.transfer import safe_unzip
+from kaggle_mcp.kaggle.paths import safe_relative
+from kaggle_mcp.kaggle.safe_files import SafeDir
+from kaggle_mcp.kaggle.archives import safe_unzip
 
 from .conftest import open_client
 
@@ -149,15 +150,15 @@ async def test_hostile_competition_file_names_and_zip_slip_are_refused(hostile_s
     _nothing_escaped(tmp_path)
 
 
-def test_safe_relative_and_join(tmp_path):
+def test_safe_relative_and_a_linked_parent(tmp_path):
     assert str(safe_relative("sub/dir/file.csv")) == "sub/dir/file.csv"
     assert str(safe_relative("./a.csv")) == "a.csv"
     for bad in ("", "..", "../a", "/abs", "a/../../b", "a\x00b", "D:/x"):
         with pytest.raises(UnsafePath):
             safe_relative(bad)
     (tmp_path / "link").symlink_to(tmp_path.parent)
-    with pytest.raises(UnsafePath):
-        safe_join(tmp_path, "link/evil.csv")
+    with pytest.raises(UnsafePath, match="'link'"):
+        SafeDir.open(tmp_path, "link/sub")
 
 
 def test_safe_unzip_skips_escaping_members(tmp_path):
