@@ -96,7 +96,10 @@ class SqliteStore(ContextStore):
                  lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         super().__init__(ttl_seconds, lease_seconds)
         self.path = Path(path) if path is not None else default_store_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Private to the user (rows hold user names, private builds, Kaggle text): the directory 0700, the file
+        # 0600 before SQLite opens it; SQLite gives its -wal and -shm files the database file's mode.
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600))
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row

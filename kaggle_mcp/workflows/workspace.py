@@ -2,6 +2,10 @@
 
 An agent must not be able to publish `~/.ssh` as a dataset or overwrite a dotfile with a download,
 so every path an agent names is resolved (symlinks included) and refused if it lands outside the root.
+What the tools write goes further: directories and files are created without following any link below
+the root (`kaggle.safe_files`), because a link planted in the workspace (a cloned repository can ship
+one) would otherwise redirect a write elsewhere. The root and what is created in it are private to
+the user (0700 directories, 0600 files): private competition data and run logs land here.
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel
 
+from ..kaggle.errors import UnsafePath
+from ..kaggle.safe_files import DIR_MODE, SafeDir, write_file
 from .display import human_bytes
 from .errors import WorkflowError
 
@@ -26,7 +32,7 @@ class SavedFile(BaseModel):
 
 class Workspace:
     def __init__(self, root: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         self.root = root.resolve()
 
     def resolve(self, path: str | Path, *, must_exist: bool = False) -> Path:
@@ -47,10 +53,20 @@ class Workspace:
         return resolved
 
     def dir(self, *parts: str) -> Path:
-        """A sub-directory for tool output (created), e.g. `competitions/titanic`."""
-        path = self.resolve(Path(*parts))
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        """A sub-directory for tool output (created 0700, no link followed), e.g. `competitions/titanic`."""
+        try:
+            SafeDir.open(self.root, PurePosixPath(*parts)).close()
+        except UnsafePath as exc:
+            raise _refused(exc) from None
+        return self.root.joinpath(*parts)
+
+    def write(self, relative: str | PurePosixPath, data: bytes | str) -> Path:
+        """Write a file the tools produce (a run log, a notebook) atomically, 0600, through no link.
+        Blocking: call it from a worker thread in async code."""
+        try:
+            return write_file(self.root, relative, data)
+        except UnsafePath as exc:
+            raise _refused(exc) from None
 
     @asynccontextmanager
     async def output_dir(self, *parts: str) -> AsyncIterator[Path]:
@@ -59,7 +75,7 @@ class Workspace:
         path = self.resolve(Path(*parts))
         missing = [p for p in (path, *path.parents) if p.is_relative_to(self.root) and p != self.root
                    and not p.exists()]
-        path.mkdir(parents=True, exist_ok=True)
+        self.dir(*parts)
         try:
             yield path
         except BaseException:
@@ -78,3 +94,8 @@ class Workspace:
     def saved(self, paths: list[Path]) -> list[SavedFile]:
         """The files among `paths` that exist, as an agent sees them (stats the disk: call it off the loop)."""
         return [SavedFile(file=self.relative(p), size=human_bytes(p.stat().st_size)) for p in paths if p.exists()]
+
+
+def _refused(exc: UnsafePath) -> WorkflowError:
+    """The refusal names the link and says to remove it; nothing else to add but that nothing was written."""
+    return WorkflowError(f"Nothing was written: {exc.message}.")

@@ -386,3 +386,12 @@ def test_lease_setting(monkeypatch):
         monkeypatch.setenv("KAGGLE_MCP_BUILD_LEASE_SECONDS", bad)
         with pytest.raises(ValueError, match="KAGGLE_MCP_BUILD_LEASE_SECONDS"):
             lease_seconds()
+
+
+async def test_the_sqlite_store_is_private_to_the_user(tmp_path):
+    """Issue 11 item 12: created world-readable before; the directory is 0700, the file and its WAL 0600."""
+    async with open_store(None, sqlite_path=tmp_path / "cache" / "c.sqlite3") as store:
+        assert (await store.claim("k", "titanic", {})).mine
+        modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "cache").iterdir()}
+    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
+    assert "c.sqlite3-wal" in modes and set(modes.values()) == {0o600}, modes
