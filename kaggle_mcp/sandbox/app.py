@@ -9,6 +9,7 @@ input — malformed JSON, unknown names, wrong types, huge bodies — can crash 
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import json
 import logging
 import os
@@ -215,6 +216,25 @@ class AbsoluteFormMiddleware:
         await self.app(scope, receive, send)
 
 
+class SecretRequired:
+    """With ``SandboxSettings.secret``: only a holder of the secret reaches the sandbox (uploads excepted:
+    their URLs are random capabilities, and clients PUT to them without Authorization, as on Kaggle)."""
+
+    def __init__(self, app: Any, secret: str):
+        self.app = app
+        self.expected = f"Bearer {secret}".encode()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/uploads/"):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(b"authorization", b"")
+        if hmac.compare_digest(given, self.expected):
+            await self.app(scope, receive, send)
+            return
+        await error(401, "Unauthorized: this sandbox is embedded in a server and answers only to it")(scope, receive, send)
+
+
 def build_app(settings: SandboxSettings | None = None, world: World | None = None) -> Starlette:
     """A ready-to-serve ASGI app; the world is seeded here unless given (or restored from data_dir)."""
     settings = dataclasses.replace(settings) if settings else SandboxSettings()   # ours to change at run time
@@ -257,4 +277,6 @@ def build_app(settings: SandboxSettings | None = None, world: World | None = Non
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.sandbox = sandbox
     app.add_middleware(AbsoluteFormMiddleware)
+    if settings.secret:
+        app.add_middleware(SecretRequired, secret=settings.secret)
     return app

@@ -16,6 +16,7 @@ JSON for an RPC, fewer bytes than Content-Length for a download).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,13 @@ class FaultSpec:
 
 @dataclass
 class SandboxSettings:
-    """Everything that changes how the sandbox behaves; defaults give a quiet, fault-free Kaggle."""
+    """Everything that changes how the sandbox behaves; defaults give a quiet, fault-free Kaggle.
+
+    ``secret``: when set, every request but an upload (whose URL is a random capability) must carry
+    ``Authorization: Bearer <secret>``. The embedded sandbox needs it: its port is on loopback for any
+    local process, and a pushed kernel runs as the server's user. Run standalone (``kaggle-agent-mcp
+    sandbox``) it is None, and any well-shaped credential is accepted, as the official CLI needs.
+    """
 
     seed: int = 0
     latency_ms: int = 0
@@ -104,6 +111,13 @@ class SandboxSettings:
     #: seconds a new submission stays PENDING before its score shows, as on Kaggle, where scoring takes a
     #: while (0: scored at once)
     scoring_delay_s: float = 0.0
+    secret: str | None = None
+
+    @classmethod
+    def embedded(cls, **values: object) -> "SandboxSettings":
+        """Settings for a sandbox embedded in a server: a random secret for this process only, shaped like
+        a Kaggle API token so the server's client uses it as its token (``settings.secret``)."""
+        return cls(secret="KGAT_" + secrets.token_hex(16), **values)  # type: ignore[arg-type]
 
     def fault_spec(self) -> FaultSpec:
         return FaultSpec.parse(self.faults)
