@@ -2,23 +2,23 @@
 page at /, /health.
 
 One Starlette app so one port serves every kind of client. It binds loopback by default (the CLI's
-choice) and, when KAGGLE_MCP_HTTP_TOKEN is set, every route but /health and the page's static shell needs
-`Authorization: Bearer <token>`: an MCP server holding Kaggle credentials must not be an open proxy.
+choice); every route checks Host and Origin; when KAGGLE_MCP_HTTP_TOKEN is set, every route but /health and
+the page's static shell needs `Authorization: Bearer <token>`, and without one it refuses to serve beyond
+loopback (guards.py): an MCP server holding Kaggle credentials must not be an open proxy.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.settings import Settings
+from kaggle_mcp.web.guards import BearerToken, HostOriginGuard, allowed_hosts_from_env, check_exposure, transport_security
 from kaggle_mcp.web.page import PAGE_PATHS, page_routes
 
 log = logging.getLogger("kaggle_mcp.web")
@@ -26,36 +26,24 @@ log = logging.getLogger("kaggle_mcp.web")
 OPEN_PATHS = {"/health", *PAGE_PATHS}  # the page's shell carries no data; its script asks for the token
 
 
-class BearerToken:
-    """Pure ASGI (not BaseHTTPMiddleware) so SSE and streamed responses pass through untouched."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app = app
-        self.expected = f"Bearer {token}".encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") in OPEN_PATHS:
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope.get("headers") or []).get(b"authorization", b"")
-        if hmac.compare_digest(given, self.expected):
-            await self.app(scope, receive, send)
-            return
-        response = JSONResponse({"error": "unauthorized", "message": "Send Authorization: Bearer <KAGGLE_MCP_HTTP_TOKEN>."},
-                                status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        await response(scope, receive, send)
-
-
 def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | None = None,
-              deployment: Deployment | None = None) -> ASGIApp:
-    """The MCP server, the REST routes and the page on one app, sharing one Deployment (one client, one store)."""
+              deployment: Deployment | None = None, allowed_hosts: Sequence[str] | None = None,
+              insecure_no_auth: bool = False) -> ASGIApp:
+    """The MCP server, the REST routes and the page on one app, sharing one Deployment (one client, one store).
+
+    `host` is the bind address; `allowed_hosts` the extra names clients reach it by (default:
+    KAGGLE_MCP_ALLOWED_HOSTS). Raises guards.ExposureRefused when serving `host` without a token is unsafe
+    (check_exposure; never with the sandbox, even with `insecure_no_auth`)."""
     from kaggle_mcp.server import build_server
     from kaggle_mcp.web.rest import rest_routes
 
+    check_exposure(host, http_token=http_token, insecure_no_auth=insecure_no_auth,
+                   sandbox=settings.sandbox or settings.sandbox_fallback)
+    security = transport_security(host, allowed_hosts_from_env() if allowed_hosts is None else allowed_hosts)
     shared = deployment or Deployment(settings)
     server = build_server(settings, deployment=shared)
-    http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host)
-    sse_app = server.sse_app(sse_path="/sse", message_path="/messages/", host=host)
+    http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host, transport_security=security)
+    sse_app = server.sse_app(sse_path="/sse", message_path="/messages/", host=host, transport_security=security)
     routes = [*http_app.routes, *sse_app.routes, *rest_routes(shared), *page_routes(shared)]
 
     @asynccontextmanager
@@ -69,5 +57,5 @@ def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | 
 
     app: ASGIApp = Starlette(routes=routes, lifespan=lifespan)
     if http_token:
-        app = BearerToken(app, http_token)
-    return app
+        app = BearerToken(app, http_token, open_paths=OPEN_PATHS)
+    return HostOriginGuard(app, security)

@@ -10,6 +10,11 @@ The uploaded credentials are used for that one background build and then dropped
 written to the store (its rows hold the user name only), not logged, not echoed in any answer or
 error. Requests without uploaded credentials act as the server's own account (its shared client: a
 cache hit costs no Kaggle call).
+
+Bodies are read with a hard cap while they stream (guards.read_capped), the JSON route takes only
+`application/json` and the upload only `multipart/form-data` (a browser cannot send either cross-site
+without a CORS preflight), JSON nested too deeply is a 400, and private builds go through a bounded
+queue: past it, a 429 with Retry-After instead of another build eating memory.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
+import anyio
 from pydantic import BaseModel, Field, ValidationError
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
@@ -35,6 +41,7 @@ from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.credentials import Credentials
 from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError, MalformedCredential, describe
 from kaggle_mcp.kaggle.refs import competition_slug
+from kaggle_mcp.web.guards import BodyTooLarge, media_type, read_capped, replayed
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
 
@@ -43,6 +50,10 @@ log = logging.getLogger(__name__)
 REST_MAX_TOKENS = 12000
 TOKEN_FILE_MAX_BYTES = 10 * 1024
 UPLOAD_MAX_BYTES = 64 * 1024  # the whole multipart body: a kaggle.json and two short fields
+JSON_MAX_BYTES = 64 * 1024
+PRIVATE_BUILDS_RUNNING = 2
+PRIVATE_BUILDS_WAITING = 8
+RETRY_AFTER_SECONDS = 30
 PROCESSING_TITLE = "Processing…"
 UPLOAD_MESSAGE = "Private ingestion started with provided credentials."
 JOB_COOKIE = "kaggle_mcp_job"
@@ -87,10 +98,14 @@ def _kaggle_error(exc: Exception) -> JSONResponse:
     raise exc
 
 
+def _wrong_media(expected: str) -> JSONResponse:
+    return _detail(415, f"Send the body as {expected} (Content-Type: {expected}).")
+
+
 def _parse_kaggle_json(raw: bytes) -> tuple[str, str] | None:
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
@@ -100,12 +115,39 @@ def _parse_kaggle_json(raw: bytes) -> tuple[str, str] | None:
     return username.strip(), key.strip()
 
 
-def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) -> list[Route]:
+class BuildQueue:
+    """Private builds in flight: `running` at a time, `waiting` more queued, none beyond (the caller answers
+    429). Each holds a client, a context build and its answers in memory."""
+
+    def __init__(self, running: int = PRIVATE_BUILDS_RUNNING, waiting: int = PRIVATE_BUILDS_WAITING) -> None:
+        self.limiter = anyio.CapacityLimiter(running)
+        self.capacity = running + waiting
+        self.in_flight = 0
+
+    def reserve(self) -> bool:
+        if self.in_flight >= self.capacity:
+            return False
+        self.in_flight += 1
+        return True
+
+    def release(self) -> None:
+        self.in_flight -= 1
+
+
+def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
+                builds: BuildQueue | None = None) -> list[Route]:
     """The four routes, acting through `deployment` (its account, its store)."""
+    queue = builds or BuildQueue()
 
     async def get_context(request: Request) -> JSONResponse:
+        if media_type(request) != "application/json":
+            return _wrong_media("application/json")
         try:
-            body = await request.json()
+            body = json.loads(await read_capped(request, JSON_MAX_BYTES))
+        except BodyTooLarge:
+            return _detail(413, f"The JSON body must be at most {JSON_MAX_BYTES // 1024} KB.")
+        except RecursionError:
+            return _detail(400, "The JSON body is nested too deeply; send {\"url\": ..., \"top_n\": ...}.")
         except ValueError:
             return _detail(422, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}])
         try:
@@ -131,11 +173,14 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         })  # fmt: skip
 
     async def get_context_upload(request: Request) -> JSONResponse:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > UPLOAD_MAX_BYTES:  # refuse before spooling anything
-            return _detail(413, "kaggle.json must be at most 10 KB")
+        if media_type(request) != "multipart/form-data":
+            return _wrong_media("multipart/form-data")
+        try:  # read whole before parsing, so nothing past the cap is ever spooled (chunked bodies included)
+            body = await read_capped(request, UPLOAD_MAX_BYTES)
+        except BodyTooLarge:
+            return _detail(413, "kaggle.json must be at most 10 KB (the whole upload at most 64 KB)")
         try:
-            async with request.form(max_files=1, max_fields=10, max_part_size=UPLOAD_MAX_BYTES) as form:
+            async with replayed(request, body).form(max_files=1, max_fields=10, max_part_size=UPLOAD_MAX_BYTES) as form:
                 token_file = form.get("token_file")
                 fields = {k: form.get(k) for k in ("url", "top_n") if form.get(k) not in (None, "")}
                 raw = await token_file.read(TOKEN_FILE_MAX_BYTES + 1) if isinstance(token_file, UploadFile) else None
@@ -170,12 +215,20 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
             del parsed, secret
         # A private build is seen only by whoever holds its job id (answered here and set as a cookie
         # so a same-origin front end polling by slug keeps working); KaggleIngest shows it to anyone.
+        if not queue.reserve():
+            return JSONResponse({"detail": f"Too many private builds in progress ({queue.capacity}); retry in "
+                                           f"{RETRY_AFTER_SECONDS} seconds."},
+                                status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         job_id = secrets.token_urlsafe(18)
         job = job_tag(job_id)
         key = context_key(slug, params.top_n, max_tokens, username, job)
-        store = await deployment.store()
-        claim = await store.claim(key, slug, job_params(params.top_n, max_tokens, username, job))  # a new key: ours
-        task = BackgroundTask(_private_build, deployment, credentials, claim, slug, params.top_n, max_tokens, job)
+        try:
+            store = await deployment.store()
+            claim = await store.claim(key, slug, job_params(params.top_n, max_tokens, username, job))  # a new key: ours
+        except BaseException:
+            queue.release()
+            raise
+        task = BackgroundTask(_queued_build, queue, deployment, credentials, claim, slug, params.top_n, max_tokens, job)
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
                   "job_id": job_id}
         response = JSONResponse(answer, status_code=202, background=task)
@@ -215,6 +268,15 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS) ->
         Route("/api/competitions/{slug}", competition_status, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
     ]
+
+
+async def _queued_build(queue: BuildQueue, *args: Any) -> None:
+    """A private build once the queue lets it run; its place is given back however it ends."""
+    try:
+        async with queue.limiter:
+            await _private_build(*args)
+    finally:
+        queue.release()
 
 
 async def _private_build(deployment: Deployment, credentials: Credentials, claim: Claim, slug: str, top_n: int,

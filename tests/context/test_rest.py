@@ -104,7 +104,7 @@ async def test_upload_validation(sandbox, store, workspace):
         broken = await http.post("/api/get-context-upload", content=b"--x\r\nnope",
                                  headers={"content-type": "multipart/form-data; boundary=y"})  # fmt: skip
         assert broken.status_code == 400 and "detail" in broken.json()
-        missing = await http.post("/api/get-context-upload", data={"top_n": "2"})
+        missing = await http.post("/api/get-context-upload", files={"top_n": (None, "2")})  # multipart, two fields missing
         assert missing.status_code == 422
         locs = sorted(tuple(e["loc"]) for e in missing.json()["detail"])
         assert locs == [("body", "token_file"), ("body", "url")]
