@@ -26,6 +26,7 @@ from tenacity import AsyncRetrying
 from .. import __version__
 from .credentials import Credentials, resolve_credentials
 from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
+from .log_redaction import redact_client_logs
 from .protocol import decode, error_for, keep_header_values_out_of_logs, network_error
 from .retry import RetryMode, retrying
 from .wire import WireModel, WireRequest
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 keep_header_values_out_of_logs()
+redact_client_logs()  # signed URLs must not reach the logs of httpx/httpcore either
 
 M = TypeVar("M", bound=WireModel)
 

@@ -26,6 +26,22 @@ log = logging.getLogger("kaggle_mcp.web")
 OPEN_PATHS = {"/health", *PAGE_PATHS}  # the page's shell carries no data; its script asks for the token
 
 
+class _NoMessageBodies(logging.Filter):
+    """The SDK's SSE transport logs every JSON-RPC message it receives and sends at DEBUG: tool arguments,
+    answers with Kaggle content and signed URLs. The line stays, the body goes."""
+
+    PREFIXES = ("Received JSON", "Validated client message", "Sending message via SSE",
+                "Sending session message to writer")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(self.PREFIXES):
+            record.msg, record.args = record.msg.split(":", 1)[0] + ": [body redacted]", ()
+        return True
+
+
+_NO_BODIES = _NoMessageBodies()
+
+
 def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | None = None,
               deployment: Deployment | None = None, allowed_hosts: Sequence[str] | None = None,
               insecure_no_auth: bool = False) -> ASGIApp:
@@ -39,6 +55,9 @@ def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | 
 
     check_exposure(host, http_token=http_token, insecure_no_auth=insecure_no_auth,
                    sandbox=settings.sandbox or settings.sandbox_fallback)
+    sse_log = logging.getLogger("mcp.server.sse")
+    if _NO_BODIES not in sse_log.filters:
+        sse_log.addFilter(_NO_BODIES)
     security = transport_security(host, allowed_hosts_from_env() if allowed_hosts is None else allowed_hosts)
     shared = deployment or Deployment(settings)
     server = build_server(settings, deployment=shared)
