@@ -4,8 +4,9 @@ Why real runs: an agent's loop is push -> poll status -> fetch output -> submit,
 would let a broken notebook look fine. So each session is a subprocess of the sandbox's own
 interpreter (``sys.executable``: the libraries available are whatever is installed here), in its
 own process group so a wall-clock timeout can kill everything it spawned. There is no isolation
-beyond separate directories and a scrubbed environment: kernels run with the permissions of whoever
-started the sandbox, on this machine's CPU, so push only code you would run yourself.
+beyond separate directories, an allow-listed environment and a home of their own: kernels run with the
+permissions of whoever started the sandbox, on this machine's CPU. That is not a security boundary (a
+kernel can read /proc/<ppid>/environ, or any file the user can), so push only code you would run yourself.
 
 Layout of one session under ``root/<run_id>/`` (mirrors Kaggle's ``/kaggle/...``):
 
@@ -314,12 +315,23 @@ def _failure_message(run: KernelRun, returncode: int | None) -> str:
     return last or f"the session exited with code {returncode}"
 
 
+# What a kernel inherits from the sandbox's environment: how to find programs and libraries, the locale, and
+# how to reach the network (proxies, CA bundles), since kernels run with internet on. Nothing else: the
+# server's environment holds API keys of every kind (cloud, LLM providers, Kaggle), and a kernel may be a
+# fork of a stranger's notebook.
+PASSED_THROUGH = ("PATH", "PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH", "SYSTEMROOT", "LANG", "LANGUAGE", "TZ",
+                  "TERM", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+                  "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+PASSED_THROUGH_PREFIXES = ("LC_", "R_LIBS")
+
+
 def _kernel_env(run: KernelRun) -> dict[str, str]:
-    # No KAGGLE* variable and a home of its own: a kernel (perhaps a fork of a stranger's notebook)
-    # must not read the user's ~/.kaggle credentials, as Kaggle's own kernels cannot.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAGGLE", "XDG_"))}
+    """An allow-listed environment and a home of its own: a kernel must not read the user's ~/.kaggle
+    credentials or any key the server was started with, as Kaggle's own kernels cannot."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED_THROUGH or k.startswith(PASSED_THROUGH_PREFIXES)}
     env.update(
         HOME=str(run.home_dir),
+        TMPDIR=str(run.temp_dir),
         KAGGLE_INPUT_DIR=str(run.input_dir),
         KAGGLE_WORKING_DIR=str(run.output_dir),
         KAGGLE_KERNEL_RUN_TYPE="Batch",

@@ -6,6 +6,7 @@ No server here: the runner is exercised directly with real subprocesses, because
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import random
@@ -425,3 +426,24 @@ def test_kernel_cannot_read_the_users_kaggle_credentials(runner, tmp_path, monke
     assert run.status == "COMPLETE", run.log_json()
     out = stdout_of(run)
     assert "creds False" in out and "env []" in out, out
+
+
+def test_kernels_get_an_allow_listed_environment_and_a_home_of_their_own(runner, monkeypatch):
+    """Issue 11 item 12: only KAGGLE*/XDG_* were dropped before, so any other key the server was started with
+    (cloud, LLM providers, the HTTP token under another name) reached every kernel."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-canary-0123456789")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-canary-0123456789")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    run = runner.start("envscrub", "import os, tempfile\nprint(sorted(os.environ))\nprint(os.environ['HOME'])\n"
+                                   "print(tempfile.gettempdir())\n", "script", "python", {})
+    finish(run)
+    assert run.status == "COMPLETE", run.log_json()
+    names, home, temp = [e["data"].strip() for e in json.loads(run.log_json()) if e["stream_name"] == "stdout"]
+    assert "canary" not in run.log_json()
+    from kaggle_mcp.sandbox.runner import PASSED_THROUGH
+
+    kernel_own = {"HOME", "TMPDIR", "KAGGLE_INPUT_DIR", "KAGGLE_WORKING_DIR", "KAGGLE_KERNEL_RUN_TYPE", "PYTHONPATH",
+                  "PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE", "MPLBACKEND"}
+    seen = set(ast.literal_eval(names))
+    assert "LC_ALL" in seen and seen - kernel_own - {"LC_ALL", "LC_CTYPE"} <= set(PASSED_THROUGH), names
+    assert home.endswith("/home") and temp == "/kaggle/temp"  # the log maps the run's temp dir to Kaggle's name
