@@ -27,7 +27,7 @@ from .. import __version__
 from .credentials import Credentials, resolve_credentials
 from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
 from .log_redaction import redact_client_logs
-from .protocol import decode, error_for, keep_header_values_out_of_logs, network_error
+from .protocol import decode, error_for, keep_header_values_out_of_logs, network_error, unsendable
 from .retry import RetryMode, retrying
 from .wire import WireModel, WireRequest
 
@@ -380,6 +380,8 @@ class KaggleClient:
                     return decode(response_type, body, rpc)
         except httpx.TransportError as exc:
             raise network_error(exc, rpc, retried=retry == "read", endpoint=self.settings.endpoint) from exc
+        except UnicodeEncodeError:  # raised while httpx encodes the body, before a byte is sent
+            raise unsendable(rpc) from None
         raise AssertionError("unreachable")  # pragma: no cover - reraise=True always exits above
 
 

@@ -234,3 +234,10 @@ def network_error(exc: httpx.TransportError, rpc: str, *, retried: bool, endpoin
         None if retried else "This call is not retried automatically: check whether it took effect before repeating it."
     )
     return NetworkError(f"network failure talking to Kaggle: {what}", rpc=rpc, hint=hint)
+
+
+def unsendable(rpc: str) -> BadRequest:
+    """A request whose text cannot be encoded (a lone surrogate, which JSON from an agent can carry): refused
+    before anything is sent, with what to do instead."""
+    return BadRequest("an argument holds text that cannot be sent (a lone surrogate, U+D800-U+DFFF); nothing was "
+                      "sent. Pass the value as plain text.", rpc=rpc)

@@ -27,7 +27,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 
 from .download import TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, final_name, resumable
 from .errors import ProtocolError, TransferError
-from .protocol import describe_transport_failure, network_error
+from .protocol import describe_transport_failure, network_error, unsendable
 from .retry import ServerHintedWait
 from .wire import WireRequest
 
@@ -138,6 +138,8 @@ class Transfers:
                     raise ProtocolError(f"expected a redirect to the file, got HTTP {response.status_code}", rpc=rpc)
         except httpx.TransportError as exc:
             raise network_error(exc, rpc, retried=True, endpoint=self.kc.settings.endpoint) from exc
+        except UnicodeEncodeError:
+            raise unsendable(rpc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- downloads (worker thread) ----------------------------------------------------------------

@@ -37,6 +37,9 @@ class Workspace:
 
     def resolve(self, path: str | Path, *, must_exist: bool = False) -> Path:
         """A path inside the root; relative paths are relative to the root."""
+        if "\x00" in str(path):  # no file system takes it; Path.resolve would raise a bare ValueError
+            raise WorkflowError(f"Path {str(path)!r} contains a NUL character, which no file name can hold.",
+                                "Pass the path relative to the workspace root, as the tools show it.")
         raw = Path(str(path)).expanduser()
         candidate = raw if raw.is_absolute() else self.root / raw
         resolved = candidate.resolve()

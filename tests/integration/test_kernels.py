@@ -130,3 +130,19 @@ async def test_save_kernel_keeps_invalid_sources_on_the_response(own_client, cap
         )  # fmt: skip
         assert "nobody/no-such-dataset" in pushed.invalid_sources and "no-such-competition" in pushed.invalid_sources
         assert "dropped sources" in caplog.text
+
+
+async def test_text_that_cannot_be_encoded_is_refused_before_sending(own_client):
+    """Found by the fuzz run with the honest crash oracle: a lone surrogate in push_notebook's model_sources
+    made httpx raise UnicodeEncodeError, which reached the agent as "failed unexpectedly"."""
+    from kaggle_mcp.kaggle.errors import BadRequest
+
+    async with own_client() as kc:
+        with pytest.raises(BadRequest, match="lone surrogate.*nothing was sent.*Pass the value as plain text"):
+            await kc.kernels.save_kernel(
+                slug="sandbox-user/surrogate", new_title="Surrogate", text="print(1)\n", language="python",
+                kernel_type="script", model_data_sources=["\ud800"],
+            )  # fmt: skip
+        with pytest.raises(BadRequest, match="lone surrogate"):
+            await kc.competitions.download_data_file("titanic\ud800", "train.csv", "unused")
+        assert kc.recorder.bodies("SaveKernel") == [] and kc.recorder.bodies("DownloadDataFile") == []

@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 
 BARE_CRASH = re.compile(r"Error executing tool [\w.-]+\.?")
+# What the adapter answers when a tool raised something nobody mapped: a crash, whatever words follow it
+UNEXPECTED = "failed unexpectedly"
+TRACEBACK = "Traceback (most recent call last)"
 # Words that tell the model what to do next; an error without one of them is a dead end.
 NEXT_STEP = re.compile(r"\b(call|pass|retry|check|use|try|configure|set|run|fix|ask|omit|give|copy|push|"
                        r"fetch|start|wait|make sure|relative to|must be|must have|input should|field required|should be|should have|"
@@ -29,23 +32,34 @@ def answer_blob(result) -> str:
     return text_of(result) + "\n" + json.dumps(result.structured_content or {}, ensure_ascii=False)
 
 
-def actionable_problem(result) -> str | None:
-    """Why an error answer is not actionable, or None if it is (or is not an error).
-
-    Actionable, concretely: flagged is_error; not the SDK's bare "Error executing tool X" (what any
-    non-ToolError exception becomes); longer than 30 characters; no Python traceback; and it carries
-    a next-step word (call/pass/retry/check/...) or pydantic's validation wording, which names the
-    argument and the constraint.
-    """
-    if not result.is_error:
-        return None
+def crash_of(result) -> str | None:
+    """Why an answer is a crash, or None. A crash is the SDK's bare "Error executing tool X", the adapter's
+    unexpected-failure text, or a traceback, whatever next-step words surround it: 0 of them are allowed."""
     text = text_of(result).strip()
     if BARE_CRASH.fullmatch(text):
         return f"bare crash text: {text!r}"
+    if UNEXPECTED in text:
+        return f"unexpected failure: {text[:300]!r}"
+    if TRACEBACK in text:
+        return f"traceback leaked: {text[:300]!r}"
+    return None
+
+
+def actionable_problem(result) -> str | None:
+    """Why an error answer is not actionable, or None if it is (or is not an error).
+
+    Actionable, concretely: flagged is_error; not a crash (crash_of); longer than 30 characters; and it
+    carries a next-step word (call/pass/retry/check/...) or pydantic's validation wording, which names the
+    argument and the constraint.
+    """
+    if not result.is_error:
+        return crash_of(result)
+    crash = crash_of(result)
+    if crash:
+        return crash
+    text = text_of(result).strip()
     if len(text) <= 30:
         return f"too short to act on: {text!r}"
-    if "Traceback (most recent call last)" in text:
-        return f"traceback leaked: {text[:300]!r}"
     if not NEXT_STEP.search(text):
         return f"no next step in: {text[:300]!r}"
     return None

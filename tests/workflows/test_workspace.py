@@ -73,3 +73,11 @@ def test_write_file_checks_the_name_like_one_from_the_network(tmp_path):
         with pytest.raises(UnsafePath):
             write_file(tmp_path, bad, b"")
     assert write_file(tmp_path, "a/b.txt", b"ok").read_bytes() == b"ok"
+
+
+def test_a_nul_character_is_explained_not_a_crash(tmp_path):
+    """Found by the fuzz run with the honest crash oracle: `submit_to_competition(file="a\\x00b")` failed
+    unexpectedly with Path.resolve's bare ValueError."""
+    ws = Workspace(tmp_path / "ws")
+    with pytest.raises(WorkflowError, match="NUL character.*Pass the path relative"):
+        ws.resolve("tit\x00anic.csv")
