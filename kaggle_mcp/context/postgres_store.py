@@ -25,7 +25,6 @@ import logging
 import math
 import os
 import re
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -259,7 +258,7 @@ class PostgresStore(ContextStore):
             return
         self._listening = listening
         self.recent.forget()  # changes made while nobody listened may have been missed
-        self.recent.trusted_since = time.monotonic() if listening else math.inf
+        self.recent.trusted_since = self.recent.clock() if listening else math.inf
         for watches in self._watches.values():
             for watch in watches:
                 watch.changed.set()

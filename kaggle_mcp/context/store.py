@@ -25,6 +25,7 @@ import abc
 import math
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,9 +114,11 @@ class RecentRows:
     Under 50 concurrent clients the thread hop of an SQLite read alone tripled a hit's latency. A row
     is trusted for `recheck_seconds` after it was read; from `trusted_since` on (set while PostgreSQL's
     LISTEN connection is up, which tells this process of every change) it is trusted until `forget`.
-    `generation` moves on every `forget`, so a read that raced a change is not remembered."""
+    `generation` moves on every `forget`, so a read that raced a change is not remembered. `clock`
+    (seconds, monotonic) is what ages rows; tests set one they can move instead of sleeping."""
 
     def __init__(self, recheck_seconds: float = RECHECK_SECONDS, limit: int = RECENT_LIMIT) -> None:
+        self.clock: Callable[[], float] = time.monotonic
         self.recheck_seconds = recheck_seconds
         self.trusted_since = math.inf
         self.generation = 0
@@ -127,14 +130,14 @@ class RecentRows:
         if seen is None:
             return None
         read_at, row = seen
-        trusted = read_at >= self.trusted_since or time.monotonic() - read_at < self.recheck_seconds
+        trusted = read_at >= self.trusted_since or self.clock() - read_at < self.recheck_seconds
         return row if trusted and row.result_fresh(now, ttl_seconds) else None
 
     def remember(self, row: JobRow, generation: int) -> None:
         if generation != self.generation:
             return  # something changed while the row was read: it may already be stale
         self._rows.pop(row.key, None)
-        self._rows[row.key] = (time.monotonic(), row)
+        self._rows[row.key] = (self.clock(), row)
         while len(self._rows) > self._limit:
             del self._rows[next(iter(self._rows))]
 

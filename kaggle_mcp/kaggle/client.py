@@ -8,11 +8,10 @@ calls an agent makes while building a competition context.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,10 +19,10 @@ from urllib.parse import urlsplit
 
 import anyio
 import httpx
-from async_lru import alru_cache
 from tenacity import AsyncRetrying
 
 from .. import __version__
+from .catalog_cache import CatalogCache
 from .credentials import Credentials, resolve_credentials
 from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
 from .log_redaction import redact_client_logs
@@ -112,7 +111,8 @@ class KaggleClient:
     building a client never touches the file system or the network; the first request resolves them in
     a worker thread and renews a ``kaggle auth login`` access token when it is due. ``transport`` lets tests wrap
     the real HTTP transport (for example to record request bodies); if it is also a synchronous
-    ``httpx.BaseTransport`` it serves the download worker threads too.
+    ``httpx.BaseTransport`` it serves the download worker threads too. ``clock`` (seconds, monotonic) is
+    what ages catalog answers; tests pass one they can move.
     """
 
     def __init__(
@@ -121,6 +121,7 @@ class KaggleClient:
         credentials: Credentials | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings or ClientSettings.from_env()
         self._credentials = credentials
@@ -130,9 +131,7 @@ class KaggleClient:
         self._sync_http: httpx.Client | None = None
         self.http = httpx.AsyncClient(**self._client_options(), transport=transport)
         ttl = self.settings.list_cache_seconds
-        # Agents repeat the same list calls, and many share one HTTP server: identical lists within the TTL
-        # cost one Kaggle request, and concurrent identical ones wait on that same request.
-        self._catalog = alru_cache(maxsize=256, ttl=ttl, key=_catalog_key)(self._send) if ttl > 0 else None
+        self._catalog = CatalogCache(self._send, ttl, clock) if ttl > 0 else None
 
     # Services are built on first use: each imports its wire models, and most sessions use only a few.
 
@@ -205,7 +204,7 @@ class KaggleClient:
 
     async def aclose(self) -> None:
         if self._catalog is not None:
-            await self._catalog.cache_close()
+            await self._catalog.close()
         await self.http.aclose()
         if self._sync_http is not None:
             self._sync_http.close()
@@ -345,15 +344,14 @@ class KaggleClient:
         every such answer (after it is sent, whatever its outcome), so an agent sees its own push or upload.
         """
         if catalog and self._catalog is not None:
-            answer: M = await self._catalog(service, method, request, response_type)
-            return answer
+            return await self._catalog.get(service, method, request, response_type)
         if retry != "unsent":
             return await self._send(service, method, request, response_type, retry, authorize)
         try:
             return await self._send(service, method, request, response_type, retry, authorize)
         finally:
             if self._catalog is not None:
-                self._catalog.cache_clear()
+                self._catalog.clear()
 
     async def _send(
         self, service: str, method: str, request: WireRequest | None, response_type: type[M],
@@ -383,7 +381,3 @@ class KaggleClient:
         except UnicodeEncodeError:  # raised while httpx encodes the body, before a byte is sent
             raise unsendable(rpc) from None
         raise AssertionError("unreachable")  # pragma: no cover - reraise=True always exits above
-
-
-def _catalog_key(service: str, method: str, request: WireRequest | None, response_type: type) -> tuple[str, str, str]:
-    return service, method, json.dumps(request.to_wire() if request is not None else {}, sort_keys=True)

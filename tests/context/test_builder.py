@@ -301,12 +301,15 @@ async def test_failed_leaderboard_and_notebook_with_a_spare(fresh_sandbox, store
     assert refs != [nb["ref"] for nb in full.data["notebooks"]]
 
 
-async def test_hits_come_from_memory_and_a_rebuild_elsewhere_shows_after_the_recheck(fresh_sandbox, store, monkeypatch):
+async def test_hits_come_from_memory_and_a_rebuild_elsewhere_shows_after_the_recheck(fresh_sandbox, store):
+    """Time is the recent rows' injectable clock, moved by hand: it used to rely on 0.5 s of wall clock between two
+    calls around a subprocess, which a loaded machine could exceed."""
     import subprocess
     import sys
 
-    monkeypatch.setattr(store.recent, "recheck_seconds", 3600)  # however slowly the other process runs
+    now = [1000.0]
     async with client_for(fresh_sandbox) as kc:
+        store.recent.clock = lambda: now[0]
         service = ContextService(kc, store)
         built = await service.get("titanic", top_notebooks=1, max_tokens=6000)
         code = (
@@ -323,8 +326,7 @@ async def test_hits_come_from_memory_and_a_rebuild_elsewhere_shows_after_the_rec
         subprocess.run([sys.executable, "-c", code, str(store.path), built.key], check=True, timeout=30)
         remembered = await service.get("titanic", top_notebooks=1, max_tokens=6000)
         assert remembered.cached and remembered.toon == built.toon  # served from memory, the store unread
-        store.recent.recheck_seconds = 0.5
-        await anyio.sleep(0.6)
+        now[0] += store.recent.recheck_seconds
         reread = await service.get("titanic", top_notebooks=1, max_tokens=6000)
         assert reread.cached and reread.data["competition"]["title"] == "rebuilt elsewhere"
         refreshed = await service.get("titanic", top_notebooks=1, max_tokens=6000, refresh=True)

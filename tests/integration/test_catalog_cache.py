@@ -9,10 +9,10 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from kaggle_mcp.kaggle import ClientSettings
+from kaggle_mcp.kaggle import ClientSettings, Credentials, KaggleClient
 from kaggle_mcp.kaggle.errors import NotFound, ServerError
 
-from .conftest import open_client
+from .conftest import open_client, sandbox_token
 
 pytestmark = pytest.mark.anyio
 
@@ -48,11 +48,18 @@ async def test_concurrent_identical_lists_share_one_request(fresh_sandbox):
 
 
 async def test_the_answer_expires_after_the_ttl(fresh_sandbox):
-    async with open_client(fresh_sandbox, list_cache_seconds=0.3) as kc:
+    """Time is the client's injectable clock, moved by hand: no sleep, whatever the machine's load."""
+    now = [1000.0]
+    settings = ClientSettings(endpoint=fresh_sandbox.url, list_cache_seconds=30)
+    async with KaggleClient(settings, Credentials.token(sandbox_token(), "test"), clock=lambda: now[0]) as kc:
         await kc.competitions.list_data_files("titanic")
+        now[0] += 29.9
         await kc.competitions.list_data_files("titanic")
         assert fresh_sandbox.call_counts[LIST_FILES] == 1
-        await anyio.sleep(0.5)
+        now[0] += 0.2  # 30.1 s after the answer arrived
+        await kc.competitions.list_data_files("titanic")
+        assert fresh_sandbox.call_counts[LIST_FILES] == 2
+        now[0] += 10  # the new answer is 10 s old
         await kc.competitions.list_data_files("titanic")
     assert fresh_sandbox.call_counts[LIST_FILES] == 2
 

@@ -4,6 +4,7 @@ hostile names, resumable uploads (reference §4.4, §5)."""
 from __future__ import annotations
 
 import socket
+import time
 import zipfile
 from email.utils import parsedate_to_datetime
 
@@ -204,15 +205,33 @@ async def test_upload_resumes_after_a_drop(fresh_sandbox, tmp_path):
         assert got.path.read_bytes() == path.read_bytes()
 
 
-async def test_cancelled_download_stops_promptly_and_keeps_the_part(client, tmp_path):
+async def test_cancelled_download_stops_promptly_and_keeps_the_part(client, tmp_path, monkeypatch):
+    """The worker thread notices the cancellation and returns: the test waits for that return (an event), then
+    the .part no longer has a writer, so its size is final and short of the file."""
+    import threading
+
     import anyio
 
+    from kaggle_mcp.kaggle.download import Job
+
+    returned = threading.Event()
+    original = Job.download
+    cancelled_at: list[float] = []
+
+    def watched(self, *args, **kwargs):
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            returned.set()
+
+    monkeypatch.setattr(Job, "download", watched)
     async with client() as kc:
         with anyio.move_on_after(30) as scope:  # safety net only; the progress callback cancels first
             async with anyio.create_task_group() as tg:
 
                 async def progress(done, total):
-                    if done >= 8 << 20:
+                    if done >= 8 << 20 and not cancelled_at:
+                        cancelled_at.append(time.monotonic())
                         tg.cancel_scope.cancel()
 
                 tg.start_soon(
@@ -221,11 +240,10 @@ async def test_cancelled_download_stops_promptly_and_keeps_the_part(client, tmp_
                     )
                 )
         assert not scope.cancelled_caught
+        assert await anyio.to_thread.run_sync(returned.wait, 30), "the download thread kept running"
+        assert time.monotonic() - cancelled_at[0] < 5, "the thread went on long after the cancellation"
         part = tmp_path / "synthetic_1gib.csv.part"
-        await anyio.sleep(0.5)
-        size = part.stat().st_size
-        await anyio.sleep(0.5)
-        assert part.stat().st_size == size < 1 << 30  # the worker thread has stopped writing
+        assert 8 << 20 <= part.stat().st_size < 1 << 30
         assert not (tmp_path / "synthetic_1gib.csv").exists()
 
 

@@ -67,7 +67,9 @@ async def test_kill_during_context_build(tmp_path, workspace):
                 await _call_in_background(base, "get_competition_context", args, tg)
                 await _wait_for(lambda: db.exists() and any(r["status"] == "processing" for r in _rows(db)), 30,
                                 "a processing job")
-                await anyio.sleep(0.5)  # well inside the build: every request takes 400 ms
+                # well inside the build: its sections are being fetched (every request takes 400 ms)
+                await _wait_for(lambda: sb.call_counts["kernels.KernelsApiService/ListKernels"] > 0, 30,
+                                "the build to fetch its notebook list")
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait(10)
                 tg.cancel_scope.cancel()

@@ -243,21 +243,25 @@ def test_log_is_kaggles_json_array(runner):
 
 
 def test_runs_beyond_max_concurrent_stay_queued(tmp_path):
-    gate = tmp_path / "gate"
+    """The second run starts only after the first ended: proven by the order of the times each one recorded,
+    not by waiting a while and seeing nothing happen. A runner that ignored the limit would start the second
+    at once, long before the test opens the first one's gate."""
+    gate, first_end, second_start = tmp_path / "gate", tmp_path / "first_end", tmp_path / "second_start"
     runner = KernelRunner(tmp_path / "runs", max_concurrent=1)
     try:
-        wait_gate = f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.02)\nprint('done')\n"
+        wait_gate = (f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.02)\n"
+                     f"open({str(first_end)!r}, 'w').write(repr(time.time()))\n")
         first = runner.start("q1", wait_gate, "script", "python", {})
-        second = runner.start("q2", "print('second')", "script", "python", {})
+        second = runner.start("q2", f"import time\nopen({str(second_start)!r}, 'w').write(repr(time.time()))\n",
+                              "script", "python", {})
         deadline = time.monotonic() + 10
         while first.status != "RUNNING" and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert first.status == "RUNNING"
-        time.sleep(0.3)
-        assert second.status == "QUEUED"
+        assert (first.status, second.status) == ("RUNNING", "QUEUED")
         gate.write_text("go")
         finish(first), finish(second)
         assert (first.status, second.status) == ("COMPLETE", "COMPLETE")
+        assert float(second_start.read_text()) >= float(first_end.read_text())
     finally:
         runner.shutdown()
 
