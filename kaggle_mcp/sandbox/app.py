@@ -9,7 +9,6 @@ input — malformed JSON, unknown names, wrong types, huge bodies — can crash 
 from __future__ import annotations
 
 import dataclasses
-import hmac
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kaggle_mcp.bearer import carries_bearer
 from kaggle_mcp.sandbox import (  # noqa: F401 - importing a module registers its RPCs
     rpc_competitions, rpc_datasets, rpc_discussions, rpc_kernels, rpc_misc, rpc_models, rpc_oauth, rpc_search)
 from kaggle_mcp.sandbox.faults import FaultInjector
@@ -222,14 +222,10 @@ class SecretRequired:
 
     def __init__(self, app: Any, secret: str):
         self.app = app
-        self.expected = f"Bearer {secret}".encode()
+        self.secret = secret
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/uploads/"):
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope.get("headers") or []).get(b"authorization", b"")
-        if hmac.compare_digest(given, self.expected):
+        if scope["type"] != "http" or scope["path"].startswith("/uploads/") or carries_bearer(scope, self.secret):
             await self.app(scope, receive, send)
             return
         await error(401, "Unauthorized: this sandbox is embedded in a server and answers only to it")(scope, receive, send)

@@ -18,7 +18,6 @@ The server holds Kaggle credentials and, on the sandbox, runs pushed code on thi
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import os
 from collections.abc import Collection, Sequence
@@ -28,6 +27,8 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
+
+from kaggle_mcp.bearer import carries_bearer
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 ALLOWED_HOSTS_ENV = "KAGGLE_MCP_ALLOWED_HOSTS"
@@ -112,15 +113,12 @@ class BearerToken:
 
     def __init__(self, app: ASGIApp, token: str, *, open_paths: Collection[str]) -> None:
         self.app = app
-        self.expected = f"Bearer {token}".encode()
+        self.token = token
         self.open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or (scope["type"] == "http" and scope.get("path") in self.open_paths):
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope.get("headers") or []).get(b"authorization", b"")
-        if hmac.compare_digest(given, self.expected):
+        exempt = scope["type"] not in ("http", "websocket") or (scope["type"] == "http" and scope.get("path") in self.open_paths)
+        if exempt or carries_bearer(scope, self.token):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":
