@@ -20,8 +20,8 @@ RUN pip install --no-cache-dir /tmp/dist/*.whl && rm -r /tmp/dist
 USER 10001
 WORKDIR /home/kaggle
 # A server in a container must listen on every interface to be reached through a published port, so the
-# CLI's loopback-only default is overridden here, explicitly. Publish the port on 127.0.0.1, or set
-# KAGGLE_MCP_HTTP_TOKEN before publishing it any wider.
+# CLI's loopback-only default is overridden here, explicitly; the server then refuses to start without
+# KAGGLE_MCP_HTTP_TOKEN. Publish the port on 127.0.0.1 as well.
 ENV KAGGLE_MCP_HOST=0.0.0.0 \
     KAGGLE_MCP_PORT=8000 \
     KAGGLE_MCP_WORKSPACE=/home/kaggle/workspace \
