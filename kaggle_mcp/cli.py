@@ -54,6 +54,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                        help="HTTP bind address (default KAGGLE_MCP_HOST, else loopback only)")
     serve.add_argument("--port", type=int, default=int(os.environ.get("KAGGLE_MCP_PORT") or 8000),
                        help="HTTP port (default KAGGLE_MCP_PORT, else 8000)")
+    serve.add_argument("--allowed-host", action="append", dest="allowed_hosts", metavar="NAME",
+                       help="a host name clients reach this server by, besides the bind address (repeatable; "
+                            "default KAGGLE_MCP_ALLOWED_HOSTS)")
+    serve.add_argument("--insecure-no-auth", action="store_true",
+                       help="serve a non-loopback address without KAGGLE_MCP_HTTP_TOKEN (never with the sandbox)")
     _serve_flags(serve)
     demo = sub.add_parser("demo", help="run the main job on the sandbox through a real MCP session")
     demo.add_argument("--workspace", type=Path, help="keep the demo's files here (default: a temporary directory)")
@@ -113,14 +118,17 @@ def serve(args: argparse.Namespace) -> int:
         return 0
     host, port = args.host, args.port
     token = os.environ.get("KAGGLE_MCP_HTTP_TOKEN") or None
-    if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        print(f"warning: serving on {host} without KAGGLE_MCP_HTTP_TOKEN: anyone who can reach this port can act "
-              "as your Kaggle account.", file=sys.stderr)
     import uvicorn
 
     from kaggle_mcp.web import build_app
+    from kaggle_mcp.web.guards import ExposureRefused
 
-    app = build_app(settings, host=host, http_token=token)
+    try:
+        app = build_app(settings, host=host, http_token=token, allowed_hosts=args.allowed_hosts,
+                        insecure_no_auth=args.insecure_no_auth)
+    except ExposureRefused as exc:
+        print(f"kaggle-agent-mcp: {exc}", file=sys.stderr)
+        return 2
     settle_garbage_collector()
     base = f"http://{host}:{port}"
     print(f"kaggle-agent-mcp ({transport}): streamable HTTP at {base}/mcp, SSE at {base}/sse, the web page at {base}/"

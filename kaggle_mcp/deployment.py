@@ -160,13 +160,17 @@ class Deployment:
         return self._target[1]
 
     async def _start_sandbox(self) -> tuple[str, str]:
-        from .sandbox import SANDBOX_TOKEN, SandboxSettings, serve_in_thread
+        """The embedded sandbox, answering only to this process: it requires a secret made for this process
+        (a kernel pushed to it runs on this machine, so no other local process may push one)."""
+        from .sandbox import SandboxSettings, serve_in_thread
 
+        settings = SandboxSettings.embedded(seed=0)
         handle = await anyio.to_thread.run_sync(
-            lambda: self._sync_stack.enter_context(serve_in_thread(SandboxSettings(seed=0), host="127.0.0.1", port=0)))
+            lambda: self._sync_stack.enter_context(serve_in_thread(settings, host="127.0.0.1", port=0)))
         self.sandbox_url = handle.url
-        log.info("embedded sandbox listening on %s", handle.url)
-        return handle.url, SANDBOX_TOKEN
+        log.info("embedded sandbox listening on %s (it answers only to this server)", handle.url)
+        assert settings.secret is not None
+        return handle.url, settings.secret
 
 
 def has_credentials() -> bool:

@@ -9,7 +9,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import FENCE_NOTE, decode_cursor, fence, result, saved_files, table_answer
+from kaggle_mcp.server.render import Fence, decode_cursor, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import competitions as flow
 from kaggle_mcp.workflows.contexts import ContextInfo, competition_context
@@ -78,8 +78,9 @@ async def get_competition_context(
     (cleaned) and top discussions. Start every competition with it. Cached; refresh=true rebuilds."""
     built = await competition_context(await account(ctx), competition, top_notebooks,
                                       min(max_tokens, deployment(ctx).settings.max_tokens), refresh, progress(ctx))
-    slug = built.info.competition
-    return result(f"Context of {slug} ({built.info.source}). {FENCE_NOTE}\n{fence(built.toon, f'competition {slug}')}\n"
+    slug, fence = built.info.competition, Fence()
+    return result(f"Context of {slug} ({built.info.source}). {fence.note()}\n"
+                  f"{fence.wrap(built.toon, f'competition {slug}')}\n"
                   "Next: list_notebooks / read_notebook for details, then push_notebook with a baseline.", built.info)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import decode_cursor, result, saved_files, table_answer
+from kaggle_mcp.server.render import decode_cursor, neutralise, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import datasets as flow
 from kaggle_mcp.workflows.downloads import download_dataset as download
@@ -101,7 +101,7 @@ async def publish_dataset(
                                       confirm, progress(ctx))
     verb = "Created" if done.created else "Added a new version to"
     visibility = "private" if done.private else "public"
-    return result(f"{verb} {done.dataset} ({done.url}; {visibility}); Kaggle processes it for a minute before it is "
+    return result(f"{verb} {done.dataset} ({neutralise(done.url or '')}; {visibility}); Kaggle processes it for a minute before it is "
                   f"usable. Attach it with push_notebook(dataset_sources=[\"{done.dataset}\"]).", done)
 
 

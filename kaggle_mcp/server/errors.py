@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mcp.server.mcpserver.exceptions import ToolError
 
 from kaggle_mcp.server.request import ClientGone
+from kaggle_mcp.untrusted import neutralise
 from kaggle_mcp.workflows.errors import WorkflowError
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
     if isinstance(exc, e.ServerError):
         return f"Kaggle had a server error ({message}). This is usually transient: retry {tool} in a minute."
     if isinstance(exc, e.UnsafePath):
+        if "link" in message:  # a link planted where a file was to be written: the message says to remove it
+            return f"Refused to write through a link: {message}. Nothing outside the destination was written."
         return (f"Refused an unsafe file name: {message}. Nothing outside the destination was written; pass the "
                 "name exactly as list_competition_files / list_dataset_files shows it (a relative path).")
     if isinstance(exc, e.BadArchive):
@@ -119,10 +122,10 @@ def tool_error(exc: Exception, tool: str, kind: str | None, kwargs: dict[str, An
 
     if isinstance(exc, ToolError):
         return exc
-    if isinstance(exc, WorkflowError):
-        return ToolError(str(exc))
-    if isinstance(exc, KaggleError):
-        return ToolError(explain(exc, tool, kind, kwargs))
+    if isinstance(exc, WorkflowError):  # may quote Kaggle (a refusal's reason): defuse any fence look-alike
+        return ToolError(neutralise(str(exc)))
+    if isinstance(exc, KaggleError):  # Kaggle's own words are in it: they must not be able to forge a fence
+        return ToolError(neutralise(explain(exc, tool, kind, kwargs)))
     if isinstance(exc, StoreUnavailable):  # it names the database (never a password) and what to check
         return ToolError(f"{tool} could not use the context store: {exc}")
     if isinstance(exc, ClientGone):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import FENCE_NOTE, decode_cursor, fence, result, table_answer
+from kaggle_mcp.server.render import Fence, decode_cursor, neutralise, result, table_answer
 from kaggle_mcp.server.request import account, deployment
 from kaggle_mcp.workflows import notebooks as flow
 
@@ -71,11 +71,12 @@ async def read_notebook(
     how to get the next one."""
     got = await flow.read_notebook(await account(ctx), notebook, version,
                                    min(max_tokens, deployment(ctx).settings.max_tokens), part)
-    header = (f"{got.ref}: {got.title} ({got.language or '?'} {got.kernel_type or '?'}, {got.votes} votes) - "
-              f"part {got.part} of {got.parts}. {FENCE_NOTE}")
+    fence = Fence()
+    header = (f"{got.ref}: {neutralise(got.title or '')} ({got.language or '?'} {got.kernel_type or '?'}, "
+              f"{got.votes} votes) - part {got.part} of {got.parts}. {fence.note()}")
     footer = (f"\nContinue with read_notebook(notebook=\"{got.ref}\", part={got.part + 1})."
               if got.part < got.parts else "")
-    return result(f"{header}\n{fence(got.text, f'notebook {got.ref}')}{footer}",
+    return result(f"{header}\n{fence.wrap(got.text, f'notebook {got.ref}')}{footer}",
                   NotebookPart(ref=got.ref, title=got.title, part=got.part, parts=got.parts, cells=got.cells,
                                tokens=got.tokens))
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
-from kaggle_mcp.server.render import FENCE_NOTE, fence
+from kaggle_mcp.server.render import Fence
 
 T = TypeVar("T")
 
@@ -48,7 +48,8 @@ def register(mcp: MCPServer) -> None:
                            "notebook", {"notebook": f"{owner}/{slug}"})
         more = (f"\nThis is part 1 of {got.parts}: read the rest with read_notebook(notebook=\"{got.ref}\", "
                 "part=2)." if got.parts > 1 else "")
-        return f"{FENCE_NOTE}\n{fence(got.text, f'notebook {got.ref}')}{more}"
+        fence = Fence()
+        return f"{fence.note()}\n{fence.wrap(got.text, f'notebook {got.ref}')}{more}"
 
     @mcp.prompt(name="competition_kickoff", title="Kick off a competition",
                 description="A step-by-step plan: context, read notebooks, push a baseline, follow it, submit.")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.notebooks import NotebookArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import FENCE_NOTE, fence, fit_rows, result, skipped_note, tail, tail_within, toon
+from kaggle_mcp.server.render import Fence, fit_rows, neutralise, result, skipped_note, tail, tail_within, toon
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.kaggle.accelerators import ACCELERATORS
 from kaggle_mcp.workflows.pushing import Pushed, PushRequest, push_notebook as push
@@ -59,7 +59,7 @@ async def push_notebook(
         model_sources=tuple(model_sources), timeout_minutes=timeout_minutes, confirm=confirm))
     where = "the embedded sandbox is running it on this machine" if me.sandbox else "Kaggle is running it now"
     lines = [f"Pushed {pushed.ref} version {pushed.version} ({pushed.url}); {where}.",
-             *(f"Warning: {w}" for w in pushed.warnings),
+             *(f"Warning: {neutralise(w)}" for w in pushed.warnings),
              f'Next: get_notebook_status(notebook="{pushed.ref}", wait_seconds=120) until COMPLETE or ERROR.']
     return result("\n".join(lines), pushed)
 
@@ -80,7 +80,7 @@ def _status_text(st: RunStatus) -> str:
     if st.status == "COMPLETE":
         return f'{st.ref}: COMPLETE. Next: get_notebook_output(notebook="{st.ref}") to fetch its files and log.'
     if st.status == "ERROR":
-        return (f"{st.ref}: ERROR - {st.failure_message or 'no failure message'}. "
+        return (f"{st.ref}: ERROR - {neutralise(st.failure_message or 'no failure message')}. "
                 f'get_notebook_output(notebook="{st.ref}") shows the log; fix the code and push again.')
     why = f"; {st.wait_cut_short}" if st.wait_cut_short else ""
     return (f"{st.ref}: {st.status} (still going after {st.waited_seconds:.0f}s of waiting{why}). "
@@ -90,7 +90,7 @@ def _status_text(st: RunStatus) -> str:
 async def get_notebook_output(
     ctx: Context,
     notebook: NotebookArg,
-    pattern: Annotated[str | None, Field(description="Regular expression: only download output files whose names match, e.g. 'submission'.")] = None,
+    pattern: Annotated[str | None, Field(description="Only output files whose names match: a glob such as '*.csv' or 'figs/*', or a word in the name (e.g. 'submission').")] = None,
     log_lines: Annotated[int, Field(ge=0, le=2000, description="How many of the log's last lines to show.")] = 50,
 ) -> Annotated[CallToolResult, Output]:
     """Download a finished run's output files into the workspace (notebooks/<owner>/<slug>/output/) and
@@ -115,8 +115,9 @@ def _output_text(out: Output, log_lines: int) -> str:
         parts.append(f"{out.total_files - len(rows)} more files are in {out.directory} (not listed, to save tokens); "
                      "pass pattern=... to fetch only the files you need.")
     if out.log_tail:
-        parts.append(f"Last {log_lines} log lines (whole log: {out.log_file}). {FENCE_NOTE}")
-        parts.append(fence(out.log_tail, f"run log of {out.ref}"))
+        fence = Fence()
+        parts.append(f"Last {log_lines} log lines (whole log: {out.log_file}). {fence.note()}")
+        parts.append(fence.wrap(out.log_tail, f"run log of {out.ref}"))
     if any(f.file.endswith(".csv") for f in out.files):
         parts.append("To submit a CSV: submit_to_competition(competition=..., file=<file above>, message=..., confirm=true).")
     return "\n".join(parts)

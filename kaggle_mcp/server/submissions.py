@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CompetitionArg, CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import decode_cursor, result, table_answer
+from kaggle_mcp.server.render import decode_cursor, neutralise, result, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import submissions as flow
 
@@ -59,12 +59,12 @@ async def submit_to_competition(
     if done.status == "COMPLETE":
         outcome = f"Scored: public score {done.public_score}."
     elif done.status == "ERROR":
-        outcome = f"Kaggle could not score it: {done.error or 'no reason given'}. Fix the file and submit again."
+        outcome = f"Kaggle could not score it: {neutralise(done.error or 'no reason given')}. Fix the file and submit again."
     else:
         why = f" ({done.wait_cut_short})" if done.wait_cut_short else ""
         outcome = (f"Still {done.status} after {done.waited_seconds:.0f}s{why}: call "
                    f'list_submissions(competition="{done.competition}") in a minute to read the score.')
-    return result(f"{done.message} (submission {done.ref}{version}). {outcome}{left}", done)
+    return result(f"{neutralise(done.message)} (submission {done.ref}{version}). {outcome}{left}", done)
 
 
 TOOLS = (

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 import anyio.to_thread
 from pydantic import BaseModel
 
+from ..kaggle.archives import extract_archive
 from ..kaggle.download import DownloadResult
-from ..kaggle.archives import safe_unzip
 from ..kaggle.refs import competition_slug, dataset_ref, require_owner
 from .account import Account
 from .progress import Progress, byte_progress
@@ -49,13 +49,15 @@ async def _deliver(account: Account, source: str, dest: Path, result: DownloadRe
                           files=await anyio.to_thread.run_sync(workspace.saved, [path]),
                           skipped_up_to_date=result.skipped_up_to_date)
 
-    def extract() -> tuple[list[SavedFile], list[str]]:
-        extracted = safe_unzip(path, path.parent)
-        path.unlink(missing_ok=True)
-        return workspace.saved(extracted.files), extracted.skipped
+    extracted = await extract_archive(path, path.parent)  # in a worker thread; stops when the caller is cancelled
 
-    files, skipped = await anyio.to_thread.run_sync(extract)
-    return Downloaded(source=source, directory=workspace.relative(dest), files=files, skipped_unsafe=skipped)
+    def tidy() -> list[SavedFile]:
+        path.unlink(missing_ok=True)
+        return workspace.saved(extracted.files)
+
+    files = await anyio.to_thread.run_sync(tidy)
+    return Downloaded(source=source, directory=workspace.relative(dest), files=files,
+                      skipped_unsafe=extracted.skipped)
 
 
 async def download_competition_data(account: Account, competition: str, file: str | None = None, unzip: bool = True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import anyio
@@ -19,7 +18,7 @@ from .errors import WorkflowError
 from .notebooks import owner_and_slug
 from .polling import poll
 from .progress import Progress, byte_progress
-from .workspace import SavedFile
+from .workspace import SavedFile, Workspace
 
 TERMINAL = {"COMPLETE", "ERROR", "CANCEL_ACKNOWLEDGED", "CANCEL_REQUESTED"}
 
@@ -88,12 +87,11 @@ def decode_log(raw: str | None) -> str:
     return "".join(out)
 
 
-def _decode_saved_log(path: Path) -> str:
-    """The client saves Kaggle's raw JSON log; rewrite it (atomically) as the readable text it encodes."""
+def _decode_saved_log(workspace: Workspace, path: Path) -> str:
+    """The client saves Kaggle's raw JSON log; rewrite it (atomically, through no link) as the readable text
+    it encodes."""
     text = scrub(decode_log(path.read_text(encoding="utf-8", errors="replace")))
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    workspace.write(workspace.relative(path), text)
     return text
 
 
@@ -112,7 +110,7 @@ async def notebook_output(account: Account, notebook: str, pattern: str | None =
     log_path = dest / f"{slug}.log"
     saved = [Path(f.path) for f in download.files]
     has_log = log_path in saved
-    log = await anyio.to_thread.run_sync(_decode_saved_log, log_path) if has_log else ""
+    log = await anyio.to_thread.run_sync(_decode_saved_log, workspace, log_path) if has_log else ""
     files = await anyio.to_thread.run_sync(workspace.saved, [p for p in saved if p != log_path])
     return RunOutput(ref=f"{owner}/{slug}", directory=workspace.relative(dest), files=files,
                      log_file=workspace.relative(log_path) if has_log else None, log=log,

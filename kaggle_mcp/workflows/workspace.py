@@ -45,12 +45,12 @@ class Workspace:
         resolved = candidate.resolve()
         if not resolved.is_relative_to(self.root):
             raise WorkflowError(
-                f"Path '{path}' is outside the workspace root {self.root}; tools only read and write inside it.",
+                f"Path '{path}' is outside the workspace; tools only read and write inside it.",
                 "Copy the file into the workspace (or start the server with --workspace) and pass a path "
                 "relative to the root.")
         if must_exist and not resolved.exists():
             raise WorkflowError(
-                f"'{path}' does not exist in the workspace ({self.root}).",
+                f"'{path}' does not exist in the workspace.",
                 "Paths are relative to the workspace root; files downloaded by the tools live under "
                 "competitions/, datasets/ and notebooks/.")
         return resolved

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from mcp import Client
 from mcp_helpers import text_of
@@ -112,6 +114,8 @@ async def test_context_is_fenced_and_reports_progress(server):
                                    progress_callback=progress)
     text = text_of(result)
     assert not result.is_error, text
-    assert text.count("<untrusted-kaggle-content source=") == 1 and "</untrusted-kaggle-content>" in text
+    opening = re.findall(r"<untrusted-kaggle-content-([0-9a-f]+) source=", text)
+    assert len(opening) == 1 and f"</untrusted-kaggle-content-{opening[0]}>" in text  # one fence, its own nonce
+    assert f"untrusted-kaggle-content-{opening[0]}" in text.split("\n", 1)[0]  # the note names it
     assert result.structured_content["competition"] == "titanic"
     assert seen

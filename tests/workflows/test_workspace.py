@@ -81,3 +81,11 @@ def test_a_nul_character_is_explained_not_a_crash(tmp_path):
     ws = Workspace(tmp_path / "ws")
     with pytest.raises(WorkflowError, match="NUL character.*Pass the path relative"):
         ws.resolve("tit\x00anic.csv")
+
+
+def test_path_errors_do_not_reveal_where_the_workspace_is(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    for path, kwargs in (("../outside.txt", {}), ("missing.csv", {"must_exist": True})):
+        with pytest.raises(WorkflowError) as refused:
+            ws.resolve(path, **kwargs)
+        assert str(ws.root) not in str(refused.value) and str(tmp_path) not in str(refused.value)
