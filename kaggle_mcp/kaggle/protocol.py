@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import re
 import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -42,6 +43,7 @@ from .wire import WireModel
 M = TypeVar("M", bound=WireModel)
 
 RULES_URL = "https://www.kaggle.com/competitions/{competition}/rules"
+KAGGLE_WEB_HOSTS = ("www.kaggle.com", "kaggle.com")
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -107,6 +109,21 @@ def error_for(
     return _classify(status, message, rpc, response, anonymous=anonymous, competition=competition)
 
 
+def _rules_page(message: str, competition: str, response: httpx.Response) -> str:
+    """Where to accept `competition`'s rules: the page the refusal names if it is on kaggle.com or on the
+    API's own host (the sandbox serves its own Rules page), else kaggle.com's."""
+    try:
+        api_host = response.request.url.host
+    except RuntimeError:  # a response built without its request
+        api_host = None
+    pattern = rf"https?://[^\s\"'<>]+/competitions/{re.escape(competition)}/rules(?:\?[^\s\"'<>]*)?"
+    for found in re.finditer(pattern, message):
+        named = httpx.URL(found.group(0).rstrip(".,;)"))
+        if named.host in KAGGLE_WEB_HOSTS or named.host == api_host:
+            return str(named)
+    return RULES_URL.format(competition=competition)
+
+
 def _classify(
     status: int,
     message: str,
@@ -122,7 +139,7 @@ def _classify(
         return Unauthorized(message, status=status, rpc=rpc, hint="The configured Kaggle credentials were rejected.")
     if status == 403:
         rules = "rule" in message.lower()
-        url = RULES_URL.format(competition=competition) if rules and competition else None
+        url = _rules_page(message, competition, response) if rules and competition else None
         hint = None
         if rules:
             where = f" at {url}" if url else " on the competition's Rules page"

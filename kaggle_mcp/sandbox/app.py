@@ -33,6 +33,8 @@ from kaggle_mcp.sandbox import (  # noqa: F401 - importing a module registers it
     rpc_competitions, rpc_datasets, rpc_discussions, rpc_kernels, rpc_misc, rpc_models, rpc_oauth, rpc_search)
 from kaggle_mcp.sandbox.faults import FaultInjector
 from kaggle_mcp.sandbox.rpc import REGISTRY, Ctx, Req, RpcError
+from kaggle_mcp.sandbox.rules_page import PATH_PREFIX as RULES_PREFIX
+from kaggle_mcp.sandbox.rules_page import rules_page
 from kaggle_mcp.sandbox.settings import SandboxSettings
 from kaggle_mcp.sandbox.transfers import Dropped, error, fault_response, receive_upload, serve_blob
 from kaggle_mcp.sandbox.users import identify
@@ -217,15 +219,17 @@ class AbsoluteFormMiddleware:
 
 
 class SecretRequired:
-    """With ``SandboxSettings.secret``: only a holder of the secret reaches the sandbox (uploads excepted:
-    their URLs are random capabilities, and clients PUT to them without Authorization, as on Kaggle)."""
+    """With ``SandboxSettings.secret``: only a holder of the secret reaches the sandbox. Uploads and the rules
+    pages are let through: their URLs are capabilities (random, or signed for one user), and their callers
+    (clients PUTting without Authorization as on Kaggle, a person's browser) hold no API credential."""
 
     def __init__(self, app: Any, secret: str):
         self.app = app
         self.secret = secret
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/uploads/") or carries_bearer(scope, self.secret):
+        if (scope["type"] != "http" or scope["path"].startswith(("/uploads/", RULES_PREFIX))
+                or carries_bearer(scope, self.secret)):
             await self.app(scope, receive, send)
             return
         await error(401, "Unauthorized: this sandbox is embedded in a server and answers only to it")(scope, receive, send)
@@ -268,6 +272,7 @@ def build_app(settings: SandboxSettings | None = None, world: World | None = Non
                    Route(prefix + "/{service}/{method}", rpc_endpoint, methods=["POST", "GET", "PUT", "DELETE"])]
     routes += [Route("/blobs/{blob_id}/{name:path}", blob_endpoint, methods=["GET", "HEAD"]),
                Route("/uploads/{token}", upload_endpoint, methods=["PUT", "POST"]),
+               Route(RULES_PREFIX + "{slug}/rules", rules_page, methods=["GET", "POST"]),
                Route("/", index_endpoint, methods=["GET"]),
                Route("/{rest:path}", not_found_endpoint, methods=["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"])]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -17,12 +17,12 @@ from starlette.responses import RedirectResponse, Response
 from kaggle_mcp.sandbox.blobs import zip_blob
 from kaggle_mcp.sandbox.forum_world import Comment, render_html
 from kaggle_mcp.sandbox.rpc import Ctx, Req, bad_request, clean, forbidden, not_found, paginate, rpc
+from kaggle_mcp.sandbox.rules_page import rules_link
 from kaggle_mcp.sandbox.scoring import score_submission
 from kaggle_mcp.sandbox.world import Competition, Submission, ts
 
 S = "competitions.CompetitionApiService"
-RULES_MESSAGE = ("You must accept this competition's rules before you'll be able to {what}. "
-                 "Accept them at https://www.kaggle.com/competitions/{slug}/rules")
+RULES_MESSAGE = "You must accept this competition's rules before you'll be able to {what}. Accept them at {url}"
 
 
 def competition(ctx: Ctx, req: Req) -> Competition:
@@ -38,7 +38,8 @@ def competition(ctx: Ctx, req: Req) -> Competition:
 def require_rules(ctx: Ctx, comp: Competition, what: str) -> str:
     user = ctx.require_user()
     if user not in comp.entrants:
-        raise forbidden(RULES_MESSAGE.format(what=what, slug=comp.slug))
+        # the sandbox's own Rules page, signed for this user (rules_page.py): Kaggle's is on kaggle.com
+        raise forbidden(RULES_MESSAGE.format(what=what, url=rules_link(ctx.base_url, ctx.world, user, comp.slug)))
     return user
 
 

@@ -248,6 +248,7 @@ class World:
         self.models: dict[str, Model] = {}              # "owner/slug"
         self.accelerator_seconds_used: dict[str, float] = {}
         self.revoked_refresh_tokens: set[str] = set()   # `kaggle auth revoke`, this process only
+        self.page_key = secrets.token_bytes(16)         # signs the rules pages' accept links, this process only
         self._ids = itertools.count(30_000_000)
         self.created = utcnow()
 

@@ -116,7 +116,7 @@ async def test_rules_not_accepted_is_forbidden_with_a_hint(client, tmp_path):
         with pytest.raises(Forbidden) as info:
             await kc.competitions.download_data_file("retail-demand-forecast", "stores.csv", tmp_path)
         error = info.value
-        assert error.rules_not_accepted and error.rules_url.endswith("/competitions/retail-demand-forecast/rules")
+        assert error.rules_not_accepted and "/competitions/retail-demand-forecast/rules?user=sandbox-user&sig=" in error.rules_url
         assert "rules" in error.message and "Accept the competition rules" in str(error)
 
 
