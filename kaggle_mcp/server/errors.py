@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +33,7 @@ FINDERS = {
     "notebook": "list_notebooks",
     "dataset": "search_datasets",
 }
+FILE_LISTERS = {"competition": "list_competition_files", "dataset": "list_dataset_files"}
 # After a lost answer to a write, where to look before trying again (a blind retry may duplicate it).
 VERIFY_WRITE = {
     "submit_to_competition": "list_submissions(competition=...)",
@@ -72,11 +74,16 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
     if isinstance(exc, e.Forbidden):
         if exc.rules_not_accepted:
             url = exc.rules_url or "the competition's Rules page on kaggle.com"
-            said = message.replace(exc.rules_url, "its Rules page") if exc.rules_url else message
+            # the sentence of Kaggle's message that names the page is left out: the page is named once, below
+            said = " ".join(part for part in re.split(r"(?<=[.!])\s+", message) if "://" not in part) or message
             return (f"Kaggle says: {said.rstrip('.')}. The competition's rules are not accepted yet: a human "
                     f"must open {url}, click 'I Understand and Accept', then retry.")
         return f"Kaggle refused access to {_subject(kwargs, kind)} (403: {message}). Check that you own it or have joined."
     if isinstance(exc, e.NotFound):
+        lister = FILE_LISTERS.get(kind or "")
+        if kwargs.get("file") and lister and "file" in message.lower():  # the thing exists; the file does not
+            return (f"Kaggle has no file '{kwargs['file']}' in {_subject(kwargs, kind)} (404: {message}). See its "
+                    f"files with {lister}.")
         finder = FINDERS.get(kind or "", "the search tools")
         return f"Kaggle could not find {_subject(kwargs, kind)} (404: {message}). Check the reference, or find it with {finder}."
     if isinstance(exc, e.RateLimited):
