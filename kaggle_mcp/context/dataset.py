@@ -140,12 +140,17 @@ async def build_dataset_context(client: Any, owner: str, slug: str, *, top_noteb
     """Fetch and fit one dataset's context; returns (data, TOON). Errors reading the dataset itself propagate."""
     started = time.perf_counter()
     build = _Build(client, owner, slug, top_notebooks, progress)
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(build.run_section, "status", build.status)
-        tg.start_soon(build.run_section, "files", lambda: build.files(tg))
-        tg.start_soon(build.run_section, "notebooks", build.notebooks)
-        tg.start_soon(build.run_section, "discussions", build.discussions)
-        await build.dataset()   # required: its errors reach the caller
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(build.run_section, "status", build.status)
+            tg.start_soon(build.run_section, "files", lambda: build.files(tg))
+            tg.start_soon(build.run_section, "notebooks", build.notebooks)
+            tg.start_soon(build.run_section, "discussions", build.discussions)
+            await build.dataset()   # required: its errors reach the caller
+    except BaseExceptionGroup as group:  # the sections catch their own errors: this is the dataset's, as itself
+        if len(group.exceptions) == 1:
+            raise group.exceptions[0] from None
+        raise
     build.data["schemas"] = [build.schemas[i] for i in sorted(build.schemas)]
     stats: dict[str, Any] = {"max_tokens": max_tokens, "truncated": [], "failed": build.failed,
                              "fetch_ms": round((time.perf_counter() - started) * 1000),

@@ -285,10 +285,11 @@ class PostgresStore(ContextStore):
     async def get(self, key: str) -> JobRow | None:
         return _row(await self._one("SELECT * FROM kaggle_mcp_contexts WHERE key = %s", (key,)))
 
-    async def latest(self, competition: str, job: str | None = None) -> JobRow | None:
+    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False) -> JobRow | None:
         return _row(await self._one(
-            "SELECT * FROM kaggle_mcp_contexts WHERE competition = %s AND params->>'job' IS NOT DISTINCT FROM %s"
-            " ORDER BY started_at DESC LIMIT 1", (competition, job)))
+            "SELECT * FROM kaggle_mcp_contexts WHERE competition = %s"
+            " AND (%s OR params->>'job' IS NOT DISTINCT FROM %s) ORDER BY started_at DESC LIMIT 1",
+            (competition, any_job, job)))
 
     async def recent_builds(self, limit: int = 10) -> list[BuildSummary]:
         async with self._connection() as conn:

@@ -151,14 +151,14 @@ class SqliteStore(ContextStore):
     async def get(self, key: str) -> JobRow | None:
         return await anyio.to_thread.run_sync(self._get, key)
 
-    def _latest(self, competition: str, job: str | None) -> JobRow | None:
+    def _latest(self, competition: str, job: str | None, any_job: bool) -> JobRow | None:
         with self._lock:
             return _row(self._db.execute(
-                "SELECT * FROM contexts WHERE competition = ? AND json_extract(params, '$.job') IS ?"
-                " ORDER BY started_at DESC LIMIT 1", (competition, job)).fetchone())
+                "SELECT * FROM contexts WHERE competition = ? AND (? OR json_extract(params, '$.job') IS ?)"
+                " ORDER BY started_at DESC LIMIT 1", (competition, any_job, job)).fetchone())
 
-    async def latest(self, competition: str, job: str | None = None) -> JobRow | None:
-        return await anyio.to_thread.run_sync(self._latest, competition, job)
+    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False) -> JobRow | None:
+        return await anyio.to_thread.run_sync(self._latest, competition, job, any_job)
 
     def _recent_builds(self, limit: int) -> list[BuildSummary]:
         with self._lock:

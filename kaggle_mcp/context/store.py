@@ -193,11 +193,12 @@ class ContextStore(abc.ABC):
         """The row as the database holds it now (never from memory)."""
 
     @abc.abstractmethod
-    async def latest(self, competition: str, job: str | None = None) -> JobRow | None:
+    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False) -> JobRow | None:
         """The most recently started job for a competition, any parameters (for the REST API).
 
         Builds made with someone's uploaded credentials carry a `job` tag in their params and are
-        returned only to a caller that presents that tag; without one, only shared builds are seen."""
+        returned only to a caller that presents that tag; without one, only shared builds are seen, unless
+        `any_job` (KaggleIngest's by-slug polling in single-user mode: whichever credentials built it)."""
 
     @abc.abstractmethod
     async def claim(self, key: str, competition: str, params: dict[str, Any], *, title: str | None = None,

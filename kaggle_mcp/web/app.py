@@ -51,7 +51,8 @@ def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | 
     KAGGLE_MCP_ALLOWED_HOSTS). Raises guards.ExposureRefused when serving `host` without a token is unsafe
     (check_exposure; never with the sandbox, even with `insecure_no_auth`)."""
     from kaggle_mcp.server import build_server
-    from kaggle_mcp.web.rest import rest_routes
+    from kaggle_mcp.web.ingest_jobs import ingest_routes
+    from kaggle_mcp.web.rest import BuildQueue, rest_routes
 
     check_exposure(host, http_token=http_token, insecure_no_auth=insecure_no_auth,
                    sandbox=settings.sandbox or settings.sandbox_fallback)
@@ -63,7 +64,9 @@ def build_app(settings: Settings, *, host: str = "127.0.0.1", http_token: str | 
     server = build_server(settings, deployment=shared)
     http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host, transport_security=security)
     sse_app = server.sse_app(sse_path="/sse", message_path="/messages/", host=host, transport_security=security)
-    routes = [*http_app.routes, *sse_app.routes, *rest_routes(shared), *page_routes(shared)]
+    builds = BuildQueue()  # background builds of both REST dialects share one bound
+    routes = [*http_app.routes, *sse_app.routes, *rest_routes(shared, builds=builds),
+              *ingest_routes(shared, builds=builds), *page_routes(shared)]
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

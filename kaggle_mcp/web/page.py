@@ -27,7 +27,7 @@ from starlette.routing import Route
 from kaggle_mcp.context.service import build_progress
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.refs import competition_slug
-from kaggle_mcp.web.rest import job_tag
+from kaggle_mcp.web.job_ids import job_tag
 
 __all__ = ["CONTENT_SECURITY_POLICY", "PAGE_PATHS", "page_routes"]
 

@@ -19,12 +19,13 @@ queue: past it, a 429 with Retry-After instead of another build eating memory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
+import time
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 from pydantic import BaseModel, Field, ValidationError
@@ -35,13 +36,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kaggle_mcp.context.service import context_key, job_params
-from kaggle_mcp.context.store import Claim
+from kaggle_mcp.context.store import Claim, JobRow
 from kaggle_mcp.deployment import Deployment
+from kaggle_mcp.workflows.account import Account
 from kaggle_mcp.kaggle.credentials import Credentials
 from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError, MalformedCredential, describe
 from kaggle_mcp.kaggle.refs import competition_slug
 from kaggle_mcp.web.guards import BodyTooLarge, media_type, read_capped, replayed
+from kaggle_mcp.web.job_ids import JobId, Target, job_tag, parse_target
 
 __all__ = ["REST_MAX_TOKENS", "rest_routes"]
 
@@ -59,24 +61,33 @@ UPLOAD_MESSAGE = "Private ingestion started with provided credentials."
 JOB_COOKIE = "kaggle_mcp_job"
 
 
-def job_tag(job_id: str) -> str:
-    """What the store keeps of a private job's id: a digest, so the store alone cannot open it."""
-    return hashlib.sha256(job_id.encode()).hexdigest()
-
-
 class _ContextRequest(BaseModel):
     url: str = Field(min_length=1)
     top_n: int = Field(default=5, ge=1, le=10)
 
 
-def _detail(status: int, detail: Any) -> JSONResponse:
+def detail(status: int, detail: Any) -> JSONResponse:
+    """An error in FastAPI's shape (KaggleIngest is a FastAPI app; its clients read `detail`)."""
     return JSONResponse({"detail": detail}, status_code=status)
 
 
-def _validation(exc: ValidationError) -> JSONResponse:
+def validation_error(exc: ValidationError, missing: tuple[str, ...] = ()) -> JSONResponse:
     # input values are left out on purpose: never echo what a client sent next to its credentials
     errors = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-    return _detail(422, errors)
+    errors += [{"loc": ["body", name], "msg": "Field required", "type": "missing"} for name in missing]
+    return detail(422, errors)
+
+
+def build_facts(row: JobRow) -> dict[str, Any]:
+    """Which build an answer is: its parameters, when it was made, and whose credentials made it."""
+    return {"top_n": row.params.get("top_notebooks"), "built_at": _iso(row.built_at),
+            "built_with": "uploaded kaggle.json" if row.params.get("job") else "server credentials"}
+
+
+def too_many_builds(queue: BuildQueue) -> JSONResponse:
+    return JSONResponse({"detail": f"Too many private builds in progress ({queue.capacity}); retry in "
+                                   f"{RETRY_AFTER_SECONDS} seconds."},
+                        status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -88,18 +99,18 @@ def _kaggle_error(exc: Exception) -> JSONResponse:
 
     message = exc.message if isinstance(exc, KaggleError) else str(exc)
     if isinstance(exc, NotFound):
-        return _detail(404, f"Competition not found: {message}")
+        return detail(404, message)  # Kaggle's own text already says what was not found
     if isinstance(exc, (Unauthorized, NoCredentials)):
-        return _detail(401, message)
+        return detail(401, message)
     if isinstance(exc, Forbidden):
-        return _detail(403, message)
+        return detail(403, message)
     if isinstance(exc, KaggleError):
-        return _detail(502, f"Kaggle error: {message}")
+        return detail(502, f"Kaggle error: {message}")
     raise exc
 
 
-def _wrong_media(expected: str) -> JSONResponse:
-    return _detail(415, f"Send the body as {expected} (Content-Type: {expected}).")
+def wrong_media(expected: str) -> JSONResponse:
+    return detail(415, f"Send the body as {expected} (Content-Type: {expected}).")
 
 
 def _parse_kaggle_json(raw: bytes) -> tuple[str, str] | None:
@@ -113,6 +124,83 @@ def _parse_kaggle_json(raw: bytes) -> tuple[str, str] | None:
     if not isinstance(username, str) or not isinstance(key, str) or not username.strip() or not key.strip():
         return None
     return username.strip(), key.strip()
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def read_json(request: Request, model: type[M]) -> M | JSONResponse:
+    """The JSON body as `model`, or the error answer: only `application/json` (a browser cannot send it
+    cross-site without a CORS preflight), read under a cap, no deep nesting."""
+    if media_type(request) != "application/json":
+        return wrong_media("application/json")
+    try:
+        return model.model_validate(json.loads(await read_capped(request, JSON_MAX_BYTES)))
+    except BodyTooLarge:
+        return detail(413, f"The JSON body must be at most {JSON_MAX_BYTES // 1024} KB.")
+    except RecursionError:
+        return detail(400, "The JSON body is nested too deeply; send {\"url\": ..., \"top_n\": ...}.")
+    except ValidationError as exc:
+        return validation_error(exc)
+    except ValueError:
+        return detail(422, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}])
+
+
+async def _dataset_answer(deployment: Deployment, account: Account, target: Target, top_n: int,
+                          max_tokens: int) -> JSONResponse:
+    """`POST /api/get-context` for a dataset URL: its context, built (or cached) in the store like a competition's."""
+    from kaggle_mcp.context.dataset_store import stored_dataset_context
+
+    owner, slug = target.name.split("/")
+    row = await stored_dataset_context(account.client, await deployment.store(), owner, slug, top_notebooks=top_n,
+                                       max_tokens=max_tokens)
+    if row is None:  # being built by another request of this process
+        return JSONResponse({"slug": target.name, "title": PROCESSING_TITLE, "status": "processing",
+                             "message": "Context is being built.", "top_n": top_n}, status_code=202)
+    return JSONResponse({"slug": target.name, "title": row.title or target.name, "status": "completed",
+                         "message": "Context ready.", "toon_content": row.toon, "cached_at": _iso(row.built_at),
+                         **build_facts(row)})
+
+
+async def read_upload(request: Request, model: type[M], overrides: Mapping[str, str] | None = None,
+                      ) -> tuple[M, Credentials] | JSONResponse:
+    """A multipart upload's fields (`overrides` win: KaggleIngest's own front end puts them in the query) and
+    its `token_file` (a kaggle.json) as credentials, or the error answer. The body is read whole under a cap
+    before parsing, so nothing past it is ever spooled (chunked bodies included); the file's bytes are
+    dropped once parsed, and no error repeats them."""
+    if media_type(request) != "multipart/form-data":
+        return wrong_media("multipart/form-data")
+    try:
+        body = await read_capped(request, UPLOAD_MAX_BYTES)
+    except BodyTooLarge:
+        return detail(413, "kaggle.json must be at most 10 KB (the whole upload at most 64 KB)")
+    try:
+        async with replayed(request, body).form(max_files=1, max_fields=10, max_part_size=UPLOAD_MAX_BYTES) as form:
+            token_file = form.get("token_file")
+            fields = {k: v for k, v in form.items() if isinstance(v, str) and v != "" and k in model.model_fields}
+            raw = await token_file.read(TOKEN_FILE_MAX_BYTES + 1) if isinstance(token_file, UploadFile) else None
+    except HTTPException as exc:  # malformed multipart
+        return detail(exc.status_code, exc.detail)
+    fields.update(overrides or {})
+    try:
+        params = model.model_validate(fields)
+    except ValidationError as exc:
+        return validation_error(exc, () if raw is not None else ("token_file",))
+    if raw is None:
+        return detail(422, [{"loc": ["body", "token_file"], "msg": "Field required", "type": "missing"}])
+    if len(raw) > TOKEN_FILE_MAX_BYTES:
+        return detail(413, "kaggle.json must be at most 10 KB")
+    parsed = _parse_kaggle_json(raw)
+    del raw
+    if parsed is None:
+        return detail(400, "Invalid kaggle.json format")
+    username, secret = parsed
+    try:
+        return params, Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
+    except MalformedCredential as exc:  # names the upload, never the value
+        return detail(400, f"Invalid kaggle.json format: {exc.message}")
+    finally:
+        del parsed, secret
 
 
 class BuildQueue:
@@ -140,111 +228,65 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
     queue = builds or BuildQueue()
 
     async def get_context(request: Request) -> JSONResponse:
-        if media_type(request) != "application/json":
-            return _wrong_media("application/json")
+        params = await read_json(request, _ContextRequest)
+        if isinstance(params, JSONResponse):
+            return params
         try:
-            body = json.loads(await read_capped(request, JSON_MAX_BYTES))
-        except BodyTooLarge:
-            return _detail(413, f"The JSON body must be at most {JSON_MAX_BYTES // 1024} KB.")
-        except RecursionError:
-            return _detail(400, "The JSON body is nested too deeply; send {\"url\": ..., \"top_n\": ...}.")
-        except ValueError:
-            return _detail(422, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}])
-        try:
-            params = _ContextRequest.model_validate(body)
-        except ValidationError as exc:
-            return _validation(exc)
-        try:
-            slug = competition_slug(params.url)
+            target = parse_target(params.url)
         except InvalidReference as exc:
-            return _detail(400, str(exc))
+            return detail(400, str(exc))
         try:
             account = await deployment.account()
-            result = await (await account.contexts()).get(slug, top_notebooks=params.top_n, max_tokens=max_tokens)
+            if target.kind == "dataset":
+                return await _dataset_answer(deployment, account, target, params.top_n, max_tokens)
+            result = await (await account.contexts()).get(target.name, top_notebooks=params.top_n,
+                                                          max_tokens=max_tokens)
         except Exception as exc:  # Kaggle's answer, mapped to a status; anything else is a 500
             return _kaggle_error(exc)
         return JSONResponse({
-            "slug": slug,
-            "title": result.data.get("competition", {}).get("title", slug),
+            "slug": target.name,
+            "title": result.data.get("competition", {}).get("title", target.name),
             "status": "completed",
             "message": "Served from cache." if result.cached else "Context built.",
             "toon_content": result.toon,
             "cached_at": _iso(result.built_at),
+            "top_n": params.top_n, "built_at": _iso(result.built_at), "built_with": "server credentials",
         })  # fmt: skip
 
     async def get_context_upload(request: Request) -> JSONResponse:
-        if media_type(request) != "multipart/form-data":
-            return _wrong_media("multipart/form-data")
-        try:  # read whole before parsing, so nothing past the cap is ever spooled (chunked bodies included)
-            body = await read_capped(request, UPLOAD_MAX_BYTES)
-        except BodyTooLarge:
-            return _detail(413, "kaggle.json must be at most 10 KB (the whole upload at most 64 KB)")
-        try:
-            async with replayed(request, body).form(max_files=1, max_fields=10, max_part_size=UPLOAD_MAX_BYTES) as form:
-                token_file = form.get("token_file")
-                fields = {k: form.get(k) for k in ("url", "top_n") if form.get(k) not in (None, "")}
-                raw = await token_file.read(TOKEN_FILE_MAX_BYTES + 1) if isinstance(token_file, UploadFile) else None
-        except HTTPException as exc:  # malformed multipart
-            return _detail(exc.status_code, exc.detail)
-        errors: ValidationError | None = None
-        try:
-            params = _ContextRequest.model_validate(fields)
-        except ValidationError as exc:
-            errors = exc
-        if errors is not None or raw is None:
-            detail = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in (errors.errors() if errors else [])]
-            if raw is None:
-                detail.append({"loc": ["body", "token_file"], "msg": "Field required", "type": "missing"})
-            return _detail(422, detail)
-        if len(raw) > TOKEN_FILE_MAX_BYTES:
-            return _detail(413, "kaggle.json must be at most 10 KB")
-        parsed = _parse_kaggle_json(raw)
-        del raw
-        if parsed is None:
-            return _detail(400, "Invalid kaggle.json format")
+        uploaded = await read_upload(request, _ContextRequest)
+        if isinstance(uploaded, JSONResponse):
+            return uploaded
+        params, credentials = uploaded
         try:
             slug = competition_slug(params.url)
         except InvalidReference as exc:
-            return _detail(400, str(exc))
-        username, secret = parsed
-        try:
-            credentials = Credentials.legacy_key(username, secret, source="uploaded kaggle.json")
-        except MalformedCredential as exc:  # names the upload, never the value
-            return _detail(400, f"Invalid kaggle.json format: {exc.message}")
-        finally:
-            del parsed, secret
-        # A private build is seen only by whoever holds its job id (answered here and set as a cookie
-        # so a same-origin front end polling by slug keeps working); KaggleIngest shows it to anyone.
-        if not queue.reserve():
-            return JSONResponse({"detail": f"Too many private builds in progress ({queue.capacity}); retry in "
-                                           f"{RETRY_AFTER_SECONDS} seconds."},
-                                status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        job_id = secrets.token_urlsafe(18)
-        job = job_tag(job_id)
-        key = context_key(slug, params.top_n, max_tokens, username, job)
-        try:
-            store = await deployment.store()
-            claim = await store.claim(key, slug, job_params(params.top_n, max_tokens, username, job))  # a new key: ours
-        except BaseException:
-            queue.release()
-            raise
-        task = BackgroundTask(_queued_build, queue, deployment, credentials, claim, slug, params.top_n, max_tokens, job)
+            return detail(400, str(exc))
+        # A private build is seen by slug too in single-user mode (KaggleIngest's own client polls that way),
+        # and its job id (answered here, and set as a cookie for a same-origin front end) selects it.
+        job = JobId(Target("competition", slug), params.top_n, int(time.time() * 1000), secrets.token_urlsafe(18))
+        task = await start_build(deployment, queue, job, credentials, max_tokens)
+        if isinstance(task, JSONResponse):
+            return task
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
-                  "job_id": job_id}
+                  "job_id": str(job), "top_n": params.top_n, "built_with": "uploaded kaggle.json"}
         response = JSONResponse(answer, status_code=202, background=task)
-        response.set_cookie(JOB_COOKIE, job_id, httponly=True, samesite="strict", path="/api/")
+        response.set_cookie(JOB_COOKIE, str(job), httponly=True, samesite="strict", path="/api/")
         return response
 
     async def competition_status(request: Request) -> JSONResponse:
         try:
             slug = competition_slug(request.path_params["slug"])
         except InvalidReference as exc:
-            return _detail(400, str(exc))
+            return detail(400, str(exc))
         job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)
         store = await deployment.store()
-        row = (await store.latest(slug, job_tag(job_id)) if job_id else None) or await store.latest(slug)
+        # the caller's own job if it names one; else the latest build of the slug, whichever credentials made
+        # it (KaggleIngest's behaviour, which its clients rely on; the answer says which build it is)
+        row = (await store.latest(slug, job_tag(job_id)) if job_id else None) or await store.latest(slug, any_job=True)
         if row is None:
-            return _detail(404, f"No context for '{slug}' yet: POST /api/get-context first.")
+            return detail(404, f"No context for '{slug}' has been built here yet: POST /api/get-context with "
+                               f'{{"url": "{slug}"}} to build one.')
         answer: dict[str, Any] = {
             "slug": slug,
             "title": row.title or (PROCESSING_TITLE if row.status == "processing" else slug),
@@ -254,13 +296,14 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
                 "completed": "Context ready.",
             }.get(row.status, f"Build failed: {row.error}"),
             "cached_at": _iso(row.built_at),
+            **build_facts(row),
         }
         if row.status == "completed" and row.toon is not None:
             answer["toon_content"] = row.toon
         return JSONResponse(answer)
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "healthy"})  # KaggleIngest's front end shows a warning for anything else
 
     return [
         Route("/api/get-context", get_context, methods=["POST"]),
@@ -270,25 +313,54 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
     ]
 
 
+async def start_build(deployment: Deployment, queue: BuildQueue, job: JobId, credentials: Credentials | None,
+                      max_tokens: int) -> BackgroundTask | JSONResponse:
+    """Claims `job`'s build in the store before the answer goes out (so a poll on any replica sees it at once)
+    and returns the task that builds it after the answer, through `queue`; or the 429 when the queue is full."""
+    if not queue.reserve():
+        return too_many_builds(queue)
+    try:
+        account = await deployment.account()
+        viewer = (credentials.username if credentials is not None else await account.client.username()) or "anonymous"
+        store = await deployment.store()
+        claim = await store.claim(job.key(viewer, max_tokens), job.target.store_name, job.params(viewer, max_tokens))
+    except BaseException:
+        queue.release()
+        raise
+    return BackgroundTask(_queued_build, queue, deployment, job, credentials, claim, max_tokens)
+
+
 async def _queued_build(queue: BuildQueue, *args: Any) -> None:
-    """A private build once the queue lets it run; its place is given back however it ends."""
+    """A build once the queue lets it run; its place is given back however it ends."""
     try:
         async with queue.limiter:
-            await _private_build(*args)
+            await _build(*args)
     finally:
         queue.release()
 
 
-async def _private_build(deployment: Deployment, credentials: Credentials, claim: Claim, slug: str, top_n: int,
-                         max_tokens: int, job: str) -> None:
-    """Runs after the 202 answer; the credentials live only in this call's frame and the client.
+async def _build(deployment: Deployment, job: JobId, credentials: Credentials | None, claim: Claim,
+                 max_tokens: int) -> None:
+    """Runs after the answer; uploaded credentials live only in this call's frame and the client.
 
-    Always a fresh build (`refresh=True`): the job was claimed before answering (the build takes the
+    A private build is always fresh (`refresh`): the job was claimed before answering (the build takes the
     claim over, being on the same store), and only a build moves it on."""
+    from contextlib import AsyncExitStack
+
+    from kaggle_mcp.context.dataset_store import stored_dataset_context
+
     try:
-        async with deployment.account_with(credentials) as account:
-            await (await account.contexts()).get(slug, top_notebooks=top_n, max_tokens=max_tokens, refresh=True, job=job)
-    except Exception as exc:  # the service records Kaggle's message; here only the type is logged
-        log.info("private context build for %s failed: %s", slug, type(exc).__name__)
+        async with AsyncExitStack() as stack:
+            account = (await deployment.account() if credentials is None
+                       else await stack.enter_async_context(deployment.account_with(credentials)))
+            if job.target.kind == "competition":
+                await (await account.contexts()).get(job.target.name, top_notebooks=job.top_n, max_tokens=max_tokens,
+                                                     refresh=credentials is not None, job=job.tag)
+            else:
+                owner, slug = job.target.name.split("/")
+                await stored_dataset_context(account.client, await deployment.store(), owner, slug,
+                                             top_notebooks=job.top_n, max_tokens=max_tokens, job=job.tag)
+    except Exception as exc:  # the build records Kaggle's message; here only the type is logged
+        log.info("context build for %s failed: %s", job.target.name, type(exc).__name__)
         # failed before the build started (a build records its own failure, and then this changes nothing)
         await (await deployment.store()).fail(claim, describe(exc))

@@ -20,7 +20,8 @@ from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.sandbox import user_key
 from kaggle_mcp.settings import Settings
-from kaggle_mcp.web.rest import job_tag, rest_routes
+from kaggle_mcp.web.job_ids import job_tag
+from kaggle_mcp.web.rest import rest_routes
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +56,7 @@ def store(tmp_path):
 
 async def test_health_and_json_context(sandbox, store, workspace):
     async with serve_rest(sandbox, store, workspace) as http:
-        assert (await http.get("/health")).json() == {"status": "ok"}
+        assert (await http.get("/health")).json() == {"status": "healthy"}
         missing = await http.get("/api/competitions/titanic")
         assert missing.status_code == 404 and "detail" in missing.json()
         answer = await http.post("/api/get-context", json={"url": "https://www.kaggle.com/competitions/titanic", "top_n": 2})
@@ -66,15 +67,17 @@ async def test_health_and_json_context(sandbox, store, workspace):
         assert body["cached_at"].endswith("Z")
         polled = (await http.get("/api/competitions/titanic")).json()
         assert polled["status"] == "completed" and polled["toon_content"] == body["toon_content"]
-        assert set(polled) == {"slug", "title", "status", "message", "toon_content", "cached_at"}
+        assert set(polled) == {"slug", "title", "status", "message", "toon_content", "cached_at", "top_n", "built_at",
+                               "built_with"}
+        assert (polled["top_n"], polled["built_with"]) == (2, "server credentials")  # which build this is
         again = (await http.post("/api/get-context", json={"url": "titanic", "top_n": 2})).json()
         assert again["toon_content"] == body["toon_content"] and "cache" in again["message"].lower()
 
 
 async def test_json_validation(sandbox, store, workspace):
     async with serve_rest(sandbox, store, workspace) as http:
-        bad_url = await http.post("/api/get-context", json={"url": "https://www.kaggle.com/datasets/a/b"})
-        assert bad_url.status_code == 400 and isinstance(bad_url.json()["detail"], str)
+        bad_url = await http.post("/api/get-context", json={"url": "https://example.com/competitions/titanic"})
+        assert bad_url.status_code == 400 and "not a kaggle.com URL" in bad_url.json()["detail"]
         too_many = await http.post("/api/get-context", json={"url": "titanic", "top_n": 11})
         assert too_many.status_code == 422
         (error,) = too_many.json()["detail"]
@@ -84,6 +87,7 @@ async def test_json_validation(sandbox, store, workspace):
         assert missing.json()["detail"] == [{"loc": ["body", "url"], "msg": "Field required", "type": "missing"}]
         unknown = await http.post("/api/get-context", json={"url": "no-such-competition"})
         assert unknown.status_code == 404
+        assert unknown.json()["detail"].count("not found") == 1, unknown.text  # Kaggle's words, said once
 
 
 async def test_upload_validation(sandbox, store, workspace):
@@ -135,14 +139,17 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
             "status": "processing",
             "message": "Private ingestion started with provided credentials.",
             "job_id": job_id,
+            "top_n": 2,
+            "built_with": "uploaded kaggle.json",
         }
         assert len(job_id) >= 20 and answer.cookies.get("kaggle_mcp_job") == job_id
         assert answered_in < 0.3
         bodies = [answer.text]
-        # Someone else who only knows the slug sees nothing of the private build.
-        async with httpx.AsyncClient(base_url=http.base_url, cookies={"kaggle_mcp_job": "wrong"}) as stranger:
-            seen = await stranger.get("/api/competitions/house-prices-2019")
-        assert seen.status_code == 404, seen.text
+        # KaggleIngest's own client polls by slug alone (single-user mode: the latest build, whoever made it),
+        # and is told which build it sees; a wrong job id falls back to that too.
+        async with httpx.AsyncClient(base_url=http.base_url, cookies={"kaggle_mcp_job": "wrong"}) as by_slug:
+            seen = await by_slug.get("/api/competitions/house-prices-2019")
+        assert seen.status_code == 200 and seen.json()["built_with"] == "uploaded kaggle.json", seen.text
         first = await http.get("/api/competitions/house-prices-2019")
         bodies.append(first.text)
         assert first.json()["status"] == "processing" and "toon_content" not in first.json()
@@ -156,9 +163,9 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
         assert final["status"] == "completed", final
         async with httpx.AsyncClient(base_url=http.base_url) as script:  # no cookie: the id in the query
             by_query = await script.get(f"/api/competitions/house-prices-2019?job_id={job_id}")
-            hidden = await script.get("/api/competitions/house-prices-2019")
-        assert by_query.json()["toon_content"] == final["toon_content"]
-        assert hidden.status_code == 404, "a private build must stay invisible without its job id"
+            slug_only = await script.get("/api/competitions/house-prices-2019")
+        assert by_query.json()["toon_content"] == final["toon_content"] == slug_only.json()["toon_content"]
+        assert (slug_only.json()["top_n"], slug_only.json()["built_with"]) == (2, "uploaded kaggle.json")
         data = decode_context(final["toon_content"])
         assert data["competition"]["slug"] == "house-prices-2019"
         assert final["cached_at"] and final["title"] != "Processing…"

@@ -111,6 +111,7 @@ async def test_private_builds_are_seen_only_with_their_job_tag(database):
         assert (await store.latest("titanic")).key == "shared"
         assert (await store.latest("titanic", "tag1")).key == "private"
         assert await store.latest("titanic", "other") is None
+        assert (await store.latest("titanic", any_job=True)).key == "private"  # the latest, whoever built it
 
 
 async def test_a_claim_is_held_by_one_replica_until_it_finishes(database):

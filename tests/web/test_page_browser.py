@@ -68,7 +68,7 @@ def test_public_build_asks_for_the_token_shows_progress_and_exports_the_toon(sit
     assert page.problems == []
 
 
-def test_kaggle_json_build_stays_private(site, http_token, open_page):
+def test_kaggle_json_build_is_labelled_and_never_listed(site, http_token, open_page):
     page = open_page(viewport={"width": 1100, "height": 900})
     page.goto(f"{site}/#token={http_token}")  # a link that carries the token in its fragment
     assert "token" not in page.url, "the token must leave the address bar at once"
@@ -83,9 +83,11 @@ def test_kaggle_json_build_stays_private(site, http_token, open_page):
 
     data = decode_context(page.locator("#toon").text_content())
     assert data["competition"]["slug"] == "house-prices-2019" and len(data["notebooks"]) <= 1
-    # built with the uploaded credentials: nobody without its job id sees it, and it is not listed
+    # built with the uploaded credentials: polling by slug (KaggleIngest's way; single-user mode) says so, and
+    # it is never listed among the recent builds or put in a link
     auth = {"Authorization": f"Bearer {http_token}"}
-    assert httpx.get(f"{site}/api/competitions/house-prices-2019", headers=auth).status_code == 404
+    by_slug = httpx.get(f"{site}/api/competitions/house-prices-2019", headers=auth).json()
+    assert (by_slug["built_with"], by_slug["top_n"]) == ("uploaded kaggle.json", 1)
     listed = httpx.get(f"{site}/api/builds", headers=auth).json()["builds"]
     assert "house-prices-2019" not in {b["slug"] for b in listed}
     assert "house-prices-2019" not in (page.locator("#recent").text_content() or "")
@@ -99,10 +101,10 @@ def test_errors_are_shown_where_the_user_looks(site, http_token, open_page):
     page.click("#build")
     expect(page.locator("#status-text")).to_have_text(re.compile("Enter a competition URL or slug"))
     expect(page.locator("#competition")).to_be_focused()
-    page.fill("#competition", "https://www.kaggle.com/datasets/alice/extra")
+    page.fill("#competition", "https://example.com/competitions/titanic")
     page.click("#build")
     expect(page.locator("#status")).to_have_class(re.compile("error"))
-    expect(page.locator("#status-text")).to_contain_text("competition")
+    expect(page.locator("#status-text")).to_contain_text("not a kaggle.com URL")
     page.fill("#competition", "no-such-competition")
     page.click("#build")
     expect(page.locator("#status-text")).to_contain_text("not found", timeout=30_000)
