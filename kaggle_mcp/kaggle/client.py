@@ -28,6 +28,7 @@ from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolErr
 from .log_redaction import redact_client_logs
 from .protocol import decode, error_for, keep_header_values_out_of_logs, network_error, unsendable
 from .retry import RetryMode, retrying
+from .tls import trust_store
 from .wire import WireModel, WireRequest
 
 if TYPE_CHECKING:
@@ -216,6 +217,7 @@ class KaggleClient:
             "limits": httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30),
             "follow_redirects": False,  # redirects carry signed URLs; transfers decide about auth per hop
             "headers": {"User-Agent": s.user_agent, **s.extra_headers},
+            "verify": trust_store(),  # one per process (tls.py): loading a CA bundle costs 40-70 ms of CPU
         }
 
     @property
