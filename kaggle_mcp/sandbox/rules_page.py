@@ -54,9 +54,7 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
 
 async def rules_page(request: Request) -> Response:
     """GET shows the rules with the accept button; POST accepts them for the link's user."""
-    from kaggle_mcp.sandbox.app import Sandbox  # the app imports this module
-
-    sandbox: Sandbox = request.app.state.sandbox
+    sandbox = request.app.state.sandbox  # app.Sandbox (app.py imports this module, not the other way)
     world = sandbox.world
     slug = request.path_params["slug"]
     user = request.query_params.get("user", "")
