@@ -6,6 +6,11 @@ it is about three round trips. An anyio task group runs every fetch under one Ca
 (polite to Kaggle, within the client's connection pool), and second-stage work starts as soon as
 its input arrives: notebooks once the kernel list is in, table heads once the file list is in.
 
+A shared build (`personal=False`: the copy every reader is served, see `viewer`) leaves out whatever
+depends on who built it: whether they joined, their rank, private notebooks; and it reads the data files'
+heads (schemas, sample rows) only when asked to (`schemas=True`, for the copy of those who accepted the
+rules). A personal build (a private job with someone's uploaded credentials) keeps all of it.
+
 A failing section (anything but the competition itself) is recorded in `stats.failed` with Kaggle's
 message, and the rest still builds; a notebook Kaggle will not serve is replaced by the next-ranked
 candidate. The competition is required: without it there is nothing to
@@ -34,6 +39,7 @@ from .tables import HEAD_BYTES, is_tabular, sniff_table
 
 if TYPE_CHECKING:
     from ..kaggle.client import KaggleClient
+    from ..kaggle.models.competitions import ApiCompetition
     from ..kaggle.models.kernels import ApiKernelMetadata
 
 __all__ = ["ProgressCallback", "build_context"]
@@ -98,8 +104,8 @@ def _ended(deadline: datetime | None) -> bool | None:
     return deadline < datetime.now(timezone.utc)
 
 
-def _competition_row(c: Any, slug: str) -> dict[str, Any]:
-    return _compact(
+def _competition_row(c: Any, slug: str, personal: bool) -> dict[str, Any]:
+    row = _compact(
         {
             "slug": slug,
             "title": c.title,
@@ -121,6 +127,10 @@ def _competition_row(c: Any, slug: str) -> dict[str, Any]:
             "tags": ", ".join(t.name or t.ref for t in c.tags) or None,
         }
     )
+    if not personal:
+        row.pop("joined", None)
+        row.pop("user_rank", None)
+    return row
 
 
 def _schema_candidates(files: list[dict[str, Any]]) -> list[str]:
@@ -139,9 +149,13 @@ def _schema_candidates(files: list[dict[str, Any]]) -> list[str]:
 
 class _Build:
     def __init__(self, client: KaggleClient, slug: str, top_notebooks: int, limiter: anyio.CapacityLimiter,
-                 progress: ProgressCallback | None) -> None:
+                 progress: ProgressCallback | None, *, personal: bool, schemas: bool,
+                 known: ApiCompetition | None) -> None:
         self.kc = client
         self.slug = slug
+        self.personal = personal
+        self.read_schemas = schemas
+        self.known = known
         self.top = top_notebooks
         self.limiter = limiter
         self.progress = progress
@@ -181,9 +195,10 @@ class _Build:
     # -- first stage -----------------------------------------------------------------------------
 
     async def competition(self, tg: anyio.abc.TaskGroup) -> None:
-        c = await self.kc.competitions.get_competition(self.slug)
+        c = self.known or await self.kc.competitions.get_competition(self.slug)
         patterns = {k: v for k, v in self.sections.competition.items() if k.endswith("_url")}
-        self.sections.competition = _competition_row(c, self.slug) | {"notebook_url": KAGGLE + "/code/{ref}"} | patterns
+        self.sections.competition = (_competition_row(c, self.slug, self.personal)
+                                     | {"notebook_url": KAGGLE + "/code/{ref}"} | patterns)
         if _ended(c.deadline):   # winners publish their solutions once it is over
             self.total += 1
             tg.start_soon(self.run_section, "write-ups", self.writeups, tg)
@@ -224,6 +239,8 @@ class _Build:
                 break
         self.sections.files = rows
         self.file_sizes = {r["name"]: r["bytes"] for r in rows}
+        if not self.read_schemas:
+            return
         candidates = _schema_candidates(rows)
         self.total += len(candidates)
         self.sections.schemas = []
@@ -257,8 +274,9 @@ class _Build:
             return
         page_size = min(100, max(20, self.top * 4))
         answer = await self.kc.kernels.list_kernels(competition=self.slug, sort_by="VOTE_COUNT", page_size=page_size)
-        self.considered = len(answer.kernels)
-        everything = rank_kernels(answer.kernels, len(answer.kernels))
+        kernels = answer.kernels if self.personal else [k for k in answer.kernels if not k.is_private]
+        self.considered = len(kernels)
+        everything = rank_kernels(kernels, len(kernels))
         ranked, self.spares = everything[: self.top], everything[self.top :]
         self.total -= self.top - len(ranked)
         self.sections.notebooks = []
@@ -316,10 +334,18 @@ async def build_context(
     max_tokens: int,
     progress: ProgressCallback | None = None,
     concurrency: int = 12,
+    personal: bool = True,
+    schemas: bool = True,
+    reserve: int = 0,
+    competition: ApiCompetition | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Fetch, clean, rank, budget and encode one competition's context; returns (data, TOON)."""
+    """Fetch, clean, rank, budget and encode one competition's context; returns (data, TOON).
+
+    `personal` and `schemas` are described above; `reserve` tokens of `max_tokens` are left free for what the
+    caller appends (the reader's `viewer` section); `competition` is a GetCompetition answer already at hand."""
     started = time.perf_counter()
-    build = _Build(client, slug, top_notebooks, anyio.CapacityLimiter(concurrency), progress)
+    build = _Build(client, slug, top_notebooks, anyio.CapacityLimiter(concurrency), progress, personal=personal,
+                   schemas=schemas, known=competition)
     async with anyio.create_task_group() as tg:
         tg.start_soon(build.run_section, "competition", lambda: build.competition(tg), tg)
         tg.start_soon(build.run_section, "pages", build.pages, tg)
@@ -341,5 +367,5 @@ async def build_context(
         "fetch_ms": round((time.perf_counter() - started) * 1000),
         "built_at": _iso(datetime.now(timezone.utc)),
     }
-    data, toon = await anyio.to_thread.run_sync(fit_to_budget, sections, max_tokens, stats)
+    data, toon = await anyio.to_thread.run_sync(fit_to_budget, sections, max_tokens - reserve, stats)
     return data, toon

@@ -285,11 +285,13 @@ class PostgresStore(ContextStore):
     async def get(self, key: str) -> JobRow | None:
         return _row(await self._one("SELECT * FROM kaggle_mcp_contexts WHERE key = %s", (key,)))
 
-    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False) -> JobRow | None:
+    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False,
+                     entrants: bool = False) -> JobRow | None:
         return _row(await self._one(
             "SELECT * FROM kaggle_mcp_contexts WHERE competition = %s"
-            " AND (%s OR params->>'job' IS NOT DISTINCT FROM %s) ORDER BY started_at DESC LIMIT 1",
-            (competition, any_job, job)))
+            " AND (%s OR params->>'job' IS NOT DISTINCT FROM %s)"
+            " AND (params->>'scope' IS DISTINCT FROM 'entrants' OR %s) ORDER BY started_at DESC LIMIT 1",
+            (competition, any_job, job, entrants)))
 
     async def recent_builds(self, limit: int = 10) -> list[BuildSummary]:
         async with self._connection() as conn:

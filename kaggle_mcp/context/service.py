@@ -1,8 +1,10 @@
 """`ContextService.get`: the one call the MCP tool, the resource, the REST API and the CLI share.
 
-It owns the policy around a build: the cache key (competition, parameters and the viewer's user
-name, because `joined`/`user_rank` differ per account; never a secret), the 24 h TTL and `refresh`,
-and sharing. Concurrent requests for one key in this process wait for one build instead of each
+It owns the policy around a build: the cache key (competition, parameters and the copy's scope: `public`
+for everyone, `entrants` for those who accepted the rules, `user:<name>` for a private job; never a
+secret), the 24 h TTL and `refresh`, and sharing. What differs per reader is not in a shared copy: it is
+fetched with the reader's own client and appended (`viewer`), which also checks that the reader may see
+the competition before a shared copy is served. Concurrent requests for one key in this process wait for one build instead of each
 spending a dozen Kaggle calls (builds are shared per store, so the REST routes, which open a client
 per request, share them too). Across processes the store's claim decides who builds: the others wait
 for the row to change (woken by the store, or polling it), take the result, and take the build over
@@ -24,13 +26,15 @@ import anyio
 
 from ..kaggle.errors import describe
 from ..kaggle.refs import competition_slug
+from ..telemetry import count
 from .builder import ProgressCallback, build_context
 from .store import Claim, ContextStore, JobRow, StoreUnavailable
+from .viewer import OVERLAY_TOKENS, Viewer, viewer_of, with_viewer
 
 if TYPE_CHECKING:
     from ..kaggle.client import KaggleClient
 
-__all__ = ["BuildProgress", "ContextResult", "ContextService", "build_progress", "context_key"]
+__all__ = ["BuildProgress", "BuildsInFlight", "ContextResult", "ContextService", "build_progress", "context_key"]
 
 MAX_TOP_NOTEBOOKS = 20
 MIN_MAX_TOKENS = 1000
@@ -45,20 +49,25 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def context_key(slug: str, top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> str:
-    """The cache key: what was asked, and for whom (a user name, never a secret); a private build's
-    `job` tag keeps it apart from the shared one. `FORMAT` changes whenever the stored TOON's encoding does,
-    so a store never serves a document in an older encoding."""
-    key = f"{slug}|top={top_notebooks}|max={max_tokens}|viewer={viewer}|format={FORMAT}"
+def context_key(slug: str, top_notebooks: int, max_tokens: int, scope: str, job: str | None = None) -> str:
+    """The cache key: what was asked, and which copy (`public`, `entrants`, or `user:<name>` for a private
+    job; a user name, never a secret); a private build's `job` tag keeps it apart. `FORMAT` changes whenever
+    the stored TOON's encoding does, so a store never serves a document in an older encoding."""
+    key = f"{slug}|top={top_notebooks}|max={max_tokens}|scope={scope}|format={FORMAT}"
     return key if job is None else f"{key}|job={job}"
 
 
-def job_params(top_notebooks: int, max_tokens: int, viewer: str, job: str | None = None) -> dict[str, Any]:
-    """What a job row records of its request (the REST API filters private builds on `job`)."""
-    params: dict[str, Any] = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "viewer": viewer}
+def job_params(top_notebooks: int, max_tokens: int, scope: str, job: str | None = None) -> dict[str, Any]:
+    """What a job row records of its request. A row with a `job` tag is shown only to whoever presents the
+    tag, and the `entrants` copy only to readers who joined (`ContextStore.latest`)."""
+    params: dict[str, Any] = {"top_notebooks": top_notebooks, "max_tokens": max_tokens, "scope": scope}
     if job is not None:
         params["job"] = job
     return params
+
+
+class BuildsInFlight(Exception):
+    """The reader already runs as many context builds as it may at once; `str()` says so and what to do."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +124,13 @@ def build_progress(store: ContextStore, slug: str, top_notebooks: int, job: str 
 class ContextService:
     """Builds contexts with one `KaggleClient` and caches them in one `ContextStore`."""
 
-    def __init__(self, client: KaggleClient, store: ContextStore, *, concurrency: int = 12) -> None:
+    def __init__(self, client: KaggleClient, store: ContextStore, *, concurrency: int = 12,
+                 builds: anyio.CapacityLimiter | None = None) -> None:
+        """`builds` bounds the builds this reader runs at once (their requests are refused past it)."""
         self.client = client
         self.store = store
         self.concurrency = concurrency
+        self.builds = builds
         self._inflight = _FLIGHTS.setdefault(store, {})  # shared by every service on this store
 
     async def _viewer(self) -> str:
@@ -140,32 +152,62 @@ class ContextService:
     ) -> ContextResult:
         """The context for `competition` (slug or URL), from the cache unless stale or `refresh`.
 
-        `job` tags a private build (one made with uploaded credentials): it becomes part of the key
-        and of the row, so the REST API shows that row only to the holder of the job id."""
+        `job` tags a private build (one made with uploaded credentials): a personal build, whose key and
+        row carry the tag, so the REST API shows that row only to the holder of the job id. Otherwise the
+        reader is served the shared copy it may see, with its own `viewer` section appended."""
         slug = competition_slug(competition)
         if not 0 <= top_notebooks <= MAX_TOP_NOTEBOOKS:
             raise ValueError(f"top_notebooks must be between 0 and {MAX_TOP_NOTEBOOKS}")
         if not MIN_MAX_TOKENS <= max_tokens <= MAX_MAX_TOKENS:
             raise ValueError(f"max_tokens must be between {MIN_MAX_TOKENS} and {MAX_MAX_TOKENS}")
-        viewer = await self._viewer()
-        key = context_key(slug, top_notebooks, max_tokens, viewer, job)
-        params = job_params(top_notebooks, max_tokens, viewer, job)
+        if job is not None:
+            scope = f"user:{await self._viewer()}"
+            return await self._copy(slug, context_key(slug, top_notebooks, max_tokens, scope, job),
+                                    job_params(top_notebooks, max_tokens, scope, job), refresh, progress, None)
+        viewer = await viewer_of(self.client, slug, refresh=refresh)
+        key = context_key(slug, top_notebooks, max_tokens, viewer.scope)
+        shared = await self._copy(slug, key, job_params(top_notebooks, max_tokens, viewer.scope), refresh, progress,
+                                  viewer)
+        toon, data = with_viewer(shared.toon, shared.data, viewer, slug)
+        return ContextResult(toon, data, shared.stats, shared.cached, shared.built_at, shared.key)
+
+    async def _copy(self, slug: str, key: str, params: dict[str, Any], refresh: bool, progress: ProgressCallback | None,
+                    viewer: Viewer | None) -> ContextResult:
+        """The stored copy under `key`: fresh from the store, or the build this process already runs, or ours."""
         while True:
             if not refresh and (row := await self.store.fresh(key)) is not None:
+                count("context_requests", source="cache")
                 return _cached(row)
             flight = self._inflight.get(key)
             if flight is None:
-                return await self._lead(key, slug, params, progress, refresh)  # registers before any await
+                return await self._lead(key, slug, params, progress, refresh, viewer)  # registers before any await
             await flight.done.wait()
             if flight.result is not None:
+                count("context_requests", source="joined")
                 return flight.result
             if flight.error is not None and not isinstance(flight.error, anyio.get_cancelled_exc_class()):
                 raise flight.error
             refresh = False  # the shared build was cancelled: try the cache, else build ourselves
 
     async def _lead(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
-                    refresh: bool) -> ContextResult:
+                    refresh: bool, viewer: Viewer | None) -> ContextResult:
         """This process's one attempt at `key`; the other requests of this process wait for it."""
+        if self.builds is not None:
+            try:
+                self.builds.acquire_nowait()
+            except anyio.WouldBlock:
+                count("limits_hit", limit="builds")
+                raise BuildsInFlight(f"You already have {self.builds.total_tokens:.0f} context builds running; ask "
+                                     "again when one of them has finished (a finished context is served from the "
+                                     "cache at once).") from None
+        try:
+            return await self._flight(key, slug, params, progress, refresh, viewer)
+        finally:
+            if self.builds is not None:
+                self.builds.release()
+
+    async def _flight(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
+                      refresh: bool, viewer: Viewer | None) -> ContextResult:
         flight = self._inflight[key] = _Flight(slug, params)
 
         async def record(done: int, total: int, message: str) -> None:
@@ -174,7 +216,7 @@ class ContextService:
                 await progress(done, total, message)
 
         try:
-            flight.result = await self._claim_or_wait(key, slug, params, record, refresh)
+            flight.result = await self._claim_or_wait(key, slug, params, record, refresh, viewer)
             return flight.result
         except BaseException as exc:
             flight.error = exc
@@ -185,7 +227,7 @@ class ContextService:
             flight.done.set()
 
     async def _claim_or_wait(self, key: str, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
-                             refresh: bool) -> ContextResult:
+                             refresh: bool, viewer: Viewer | None) -> ContextResult:
         """Build under a claim, or wait for whoever holds it and take their result (or their claim)."""
         waiting_since: float | None = None
         while True:
@@ -199,14 +241,16 @@ class ContextService:
                             await progress(0, 1, "waiting for the same build, started by another process")
                     await change.wait(claim.lease_until - time.time() + LEASE_GRACE_SECONDS)
             if claim.mine:
-                return await self._build(claim, slug, params, progress)
+                return await self._build(claim, slug, params, progress, viewer)
             row = await self.store.get(key)
             if row is not None and row.status == "completed":
+                count("context_requests", source="waited")
                 return _cached(row)  # the build we waited for: it started after we asked, as `refresh` wants
             # still running (keep waiting), failed (build it ourselves) or its lease ran out (take it over)
 
-    async def _build(self, claim: Claim, slug: str, params: dict[str, Any],
-                     progress: ProgressCallback | None) -> ContextResult:
+    async def _build(self, claim: Claim, slug: str, params: dict[str, Any], progress: ProgressCallback | None,
+                     viewer: Viewer | None) -> ContextResult:
+        """A personal build when `viewer` is None (a private job), else the shared copy of `viewer.scope`."""
         try:
             data, toon = await self._renewing(claim, lambda: build_context(
                 self.client,
@@ -215,11 +259,18 @@ class ContextService:
                 max_tokens=params["max_tokens"],
                 progress=progress,
                 concurrency=self.concurrency,
+                personal=viewer is None,
+                schemas=viewer is None or viewer.joined,
+                reserve=0 if viewer is None else OVERLAY_TOKENS,
+                competition=None if viewer is None else viewer.competition,
             ))
             title = data.get("competition", {}).get("title")
             row = await self.store.complete(claim, title, toon, data)
+            count("context_builds", outcome="completed")
+            count("context_requests", source="built")
             return ContextResult(toon, data, data["stats"], False, row.built_at or 0.0, claim.key)
         except BaseException as exc:
+            count("context_builds", outcome="failed")
             reason = "cancelled" if isinstance(exc, anyio.get_cancelled_exc_class()) else describe(exc, limit=2000)
             with anyio.CancelScope(shield=True):
                 try:

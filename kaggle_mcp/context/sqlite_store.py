@@ -151,14 +151,16 @@ class SqliteStore(ContextStore):
     async def get(self, key: str) -> JobRow | None:
         return await anyio.to_thread.run_sync(self._get, key)
 
-    def _latest(self, competition: str, job: str | None, any_job: bool) -> JobRow | None:
+    def _latest(self, competition: str, job: str | None, any_job: bool, entrants: bool) -> JobRow | None:
         with self._lock:
             return _row(self._db.execute(
                 "SELECT * FROM contexts WHERE competition = ? AND (? OR json_extract(params, '$.job') IS ?)"
-                " ORDER BY started_at DESC LIMIT 1", (competition, any_job, job)).fetchone())
+                " AND (json_extract(params, '$.scope') IS NOT 'entrants' OR ?)"
+                " ORDER BY started_at DESC LIMIT 1", (competition, any_job, job, entrants)).fetchone())
 
-    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False) -> JobRow | None:
-        return await anyio.to_thread.run_sync(self._latest, competition, job, any_job)
+    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False,
+                     entrants: bool = False) -> JobRow | None:
+        return await anyio.to_thread.run_sync(self._latest, competition, job, any_job, entrants)
 
     def _recent_builds(self, limit: int) -> list[BuildSummary]:
         with self._lock:

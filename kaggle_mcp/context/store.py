@@ -16,7 +16,7 @@ the lease while it works (`renew`), so a holder that died (kill -9, a lost machi
 when its lease runs out and the next asker takes the build over. `watch` lets a waiter sleep until the
 row changes instead of polling the database.
 
-Credentials never reach a store: rows hold the viewer's user name, never a key or token.
+Credentials never reach a store: rows hold at most a user name (a private job's scope), never a key or token.
 """
 
 from __future__ import annotations
@@ -193,12 +193,15 @@ class ContextStore(abc.ABC):
         """The row as the database holds it now (never from memory)."""
 
     @abc.abstractmethod
-    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False) -> JobRow | None:
+    async def latest(self, competition: str, job: str | None = None, *, any_job: bool = False,
+                     entrants: bool = False) -> JobRow | None:
         """The most recently started job for a competition, any parameters (for the REST API).
 
         Builds made with someone's uploaded credentials carry a `job` tag in their params and are
         returned only to a caller that presents that tag; without one, only shared builds are seen, unless
-        `any_job` (KaggleIngest's by-slug polling in single-user mode: whichever credentials built it)."""
+        `any_job` (KaggleIngest's by-slug polling in single-user mode: whichever credentials built it). Of the
+        shared builds, the copy with rules-gated data (`scope: entrants`) is seen only when `entrants` (the
+        caller joined the competition)."""
 
     @abc.abstractmethod
     async def claim(self, key: str, competition: str, params: dict[str, Any], *, title: str | None = None,

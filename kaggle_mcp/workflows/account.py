@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 WAITS_IN_FLIGHT = 32
+#: context builds one account may run at once in this process (a hosted deployment lowers it per user)
+BUILDS_IN_FLIGHT = 8
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class Account:
     """`client` talks to Kaggle as this account; `workspace` is where its files live; `store` opens (on
     first use: most calls never need it) the store of this account's cache scope, SQLite or PostgreSQL.
     `read_only` refuses every write to Kaggle; `sandbox` says the client talks to the embedded emulator.
-    `max_wait_seconds` bounds one call's wait and `waits` the waits in flight (see `polling`)."""
+    `max_wait_seconds` bounds one call's wait and `waits` the waits in flight (see `polling`); `builds` the
+    context builds in flight (a request past it is told to retry rather than queued)."""
 
     client: KaggleClient
     workspace: Workspace
@@ -38,9 +41,10 @@ class Account:
     sandbox: bool = False
     max_wait_seconds: float = 3600
     waits: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(WAITS_IN_FLIGHT))
+    builds: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(BUILDS_IN_FLIGHT))
 
     async def contexts(self) -> ContextService:
         """The context engine in this account's cache scope (builds are shared per store)."""
         from ..context.service import ContextService
 
-        return ContextService(self.client, await self.store())
+        return ContextService(self.client, await self.store(), builds=self.builds)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ..context.service import BuildsInFlight
 from ..kaggle.refs import competition_slug
 from .account import Account
+from .errors import WorkflowError
 from .progress import Progress
 
 
@@ -29,8 +31,11 @@ class CompetitionContext(BaseModel):
 async def competition_context(account: Account, competition: str, top_notebooks: int = 5, max_tokens: int = 12000,
                               refresh: bool = False, progress: Progress | None = None) -> CompetitionContext:
     slug = competition_slug(competition)
-    built = await (await account.contexts()).get(slug, top_notebooks=top_notebooks, max_tokens=max_tokens, refresh=refresh,
-                                       progress=progress)
+    try:
+        built = await (await account.contexts()).get(slug, top_notebooks=top_notebooks, max_tokens=max_tokens,
+                                                     refresh=refresh, progress=progress)
+    except BuildsInFlight as busy:
+        raise WorkflowError(str(busy), "Retry get_competition_context in a minute.") from None
     stats = built.stats or {}
     info = ContextInfo(competition=slug, tokens=stats.get("tokens_estimated"),
                        source="cache" if built.cached else "fresh",

@@ -1,7 +1,8 @@
 """Builds claimed across processes, with real processes on one store (an SQLite file, then PostgreSQL).
 
 Each process is the product's own `kaggle-agent-mcp context COMPETITION` against one sandbox, whose
-handlers count every request it serves: a build is one `GetCompetition` (plus the sections after it).
+handlers count every request it serves: a build is one `ListCompetitionPages` (plus the other sections; every
+reader also asks `GetCompetition` for its own `viewer` part, so that call counts readers, not builds).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from kaggle_mcp.sandbox.harness import server_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
-GET_COMPETITION = "competitions.CompetitionApiService/GetCompetition"
+BUILD = "competitions.CompetitionApiService/ListCompetitionPages"
 WAITING = "waiting for the same build, started by another process"
-KEY = context_key("titanic", 2, 12000, "sandbox-user")
+KEY = context_key("titanic", 2, 12000, "entrants")  # sandbox-user joined titanic
 
 
 class Replicas:
@@ -81,8 +82,8 @@ async def test_a_build_asked_for_by_two_processes_at_once_runs_once(replicas):
     (first, first_err), (second, second_err) = replicas.start(), replicas.start()
     outputs = [_finish(first, first_err), _finish(second, second_err)]
     assert outputs[0] == outputs[1] and decode_context(outputs[0])["competition"]["slug"] == "titanic"
-    assert replicas.sandbox.call_counts[GET_COMPETITION] == 1
-    assert replicas.sandbox.call_counts["kernels.KernelsApiService/ListKernels"] == 1
+    assert replicas.sandbox.call_counts[BUILD] == 1
+    assert replicas.sandbox.call_counts["competitions.CompetitionApiService/GetLeaderboard"] == 1
     logs = [first_err.read_text(), second_err.read_text()]
     assert sorted(log.splitlines()[-1].split(":")[0] for log in logs) == ["built", "cache"], logs
     waiter = logs[0] if logs[0].splitlines()[-1].startswith("cache") else logs[1]
@@ -93,13 +94,15 @@ async def test_a_build_asked_for_by_two_processes_at_once_runs_once(replicas):
 
 
 async def test_a_killed_builder_loses_its_claim_and_the_waiter_finishes_the_build(replicas):
-    replicas.sandbox.set_latency(2000)  # the first build lasts long enough for the second process to queue
+    # The first build's page list is refused once with a 30 s Retry-After: the builder holds its claim while it
+    # waits, long enough for the second process to start, see who it is and queue behind it.
+    replicas.sandbox.set_faults("429=1.0,retry_after=30,only=ListCompetitionPages,max=1")
     async with replicas.store() as store:
         builder, _ = replicas.start()
 
         async def building() -> bool:
             row = await store.get(KEY)
-            return row is not None and row.status == "processing" and replicas.sandbox.call_counts[GET_COMPETITION] == 1
+            return row is not None and row.status == "processing" and replicas.sandbox.call_counts[BUILD] == 1
 
         await _wait_for(building, 60, "the first process to claim and start the build")
         dead_owner = (await store.get(KEY)).owner
@@ -113,12 +116,11 @@ async def test_a_killed_builder_loses_its_claim_and_the_waiter_finishes_the_buil
         builder.wait(10)
         builder.stdout.close()
         killed_at = time.monotonic()
-        replicas.sandbox.set_latency(0)
         output = _finish(waiter, waiter_err)
         took_over_in = time.monotonic() - killed_at
         assert decode_context(output)["competition"]["slug"] == "titanic"
         assert waiter_err.read_text().splitlines()[-1].startswith("built")
-        assert replicas.sandbox.call_counts[GET_COMPETITION] == 2  # the killed build, then the one that finished
+        assert replicas.sandbox.call_counts[BUILD] == 2  # the killed build, then the one that finished
         row = await store.get(KEY)
         assert row.status == "completed" and row.owner != dead_owner and row.pid == waiter.pid
         # SQLite sees the pid is gone at its next poll; PostgreSQL waits for the 2 s lease to run out
@@ -151,4 +153,4 @@ async def test_two_http_replicas_build_a_context_once_and_both_serve_it(replicas
     assert same[0] == same[1]
     assert "titanic" in texts[0]
     assert sorted(answers[base].structured_content["source"] for base in (one, two)) == ["cache", "fresh"]
-    assert replicas.sandbox.call_counts[GET_COMPETITION] == 1
+    assert replicas.sandbox.call_counts[BUILD] == 1

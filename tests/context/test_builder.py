@@ -144,22 +144,38 @@ async def test_concurrent_requests_share_one_build(fresh_sandbox, store):
             for i in range(6):
                 tg.start_soon(ask, kc if i % 2 else kc2)
     assert len(results) == 6 and len({r.toon for r in results}) == 1
-    assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 1
-    assert fresh_sandbox.call_counts["kernels.KernelsApiService/ListKernels"] == 1
-    assert (await store.latest("house-prices-2019")).status == "completed"
+    # one build; each client (a reader) asked once who it is for the competition (its `viewer` part)
+    assert fresh_sandbox.call_counts["competitions.CompetitionApiService/ListCompetitionPages"] == 1
+    assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 2
+    assert (await store.latest("house-prices-2019", entrants=True)).status == "completed"
     assert results[0].data["competition"]["ended"] is True  # house-prices-2019 is over
 
 
-async def test_failing_section_is_recorded_and_the_rest_builds(sandbox, store):
-    # sandbox-user has not accepted retail-demand-forecast's rules: data files are Forbidden
+async def test_failing_section_is_recorded_and_the_rest_builds(fresh_sandbox, store):
+    async with client_for(fresh_sandbox, max_attempts=1, retry_seconds=0) as kc:
+        fresh_sandbox.set_faults("5xx=1.0,only=ListCompetitionTopics")
+        try:
+            result = await ContextService(kc, store).get("titanic", top_notebooks=3)
+        finally:
+            fresh_sandbox.set_faults("")
+    failed = result.stats["failed"]
+    assert [f["section"] for f in failed] == ["discussions"] and "ServerError" in failed[0]["error"]
+    assert "discussions" not in result.data
+    assert result.data["files"] and result.data["notebooks"] and result.data["leaderboard"] and result.data["schemas"]
+    assert decode_context(result.toon)["stats"]["failed"] == failed
+
+
+async def test_rules_not_accepted_gives_the_public_copy_without_reading_data(sandbox, store):
+    # sandbox-user has not accepted retail-demand-forecast's rules: the shared copy everyone may read is served,
+    # which never reads a data file (only those who accepted the rules may see their rows)
     async with client_for(sandbox) as kc:
         result = await ContextService(kc, store).get("retail-demand-forecast", top_notebooks=3)
-    failed = result.stats["failed"]
-    assert len(failed) == 1 and failed[0]["section"].startswith("schema ")
-    assert "train.csv" in failed[0]["section"] and "rules" in failed[0]["error"]
-    assert result.data["schemas"] == []
+    assert result.stats["failed"] == [] and "schemas" not in result.data
     assert result.data["files"] and result.data["notebooks"] and result.data["leaderboard"]
-    assert decode_context(result.toon)["stats"]["failed"] == failed
+    viewer = decode_context(result.toon)["viewer"]
+    assert viewer["user"] == "sandbox-user" and viewer["joined"] is False
+    assert "https://www.kaggle.com/competitions/retail-demand-forecast/rules" in viewer["data_schemas"]
+    assert "joined" not in result.data["competition"]  # per reader: only in the viewer part
 
 
 async def test_competition_errors_propagate(fresh_sandbox, store):
@@ -175,8 +191,8 @@ async def test_competition_errors_propagate(fresh_sandbox, store):
                     await ContextService(impatient, store).get("titanic", top_notebooks=1)
             finally:
                 fresh_sandbox.set_faults("")
-    row = await store.latest("titanic")
-    assert row.status == "failed" and "ServerError" in row.error
+    # the reader's GetCompetition failed first, so no build was claimed and no job row left behind
+    assert await store.latest("titanic", entrants=True) is None
 
 
 async def test_range_only_schema_of_the_50mb_train_csv(store):
@@ -246,7 +262,7 @@ async def test_waits_for_a_build_running_in_another_process(fresh_sandbox, store
 
     from kaggle_mcp.context.service import context_key
 
-    key = context_key("titanic", 2, 12000, "sandbox-user")
+    key = context_key("titanic", 2, 12000, "entrants")
     code = (
         "import sys, anyio\n"
         "from kaggle_mcp.context.sqlite_store import SqliteStore\n"
@@ -268,7 +284,9 @@ async def test_waits_for_a_build_running_in_another_process(fresh_sandbox, store
             result = await ContextService(kc, store).get("titanic", top_notebooks=2)
         assert result.cached and result.data["competition"]["title"] == "built elsewhere"
         assert 0.3 < time.perf_counter() - started < 5
-        assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 0
+        # the reader's own GetCompetition (its `viewer` part), and no build
+        assert fresh_sandbox.call_counts["competitions.CompetitionApiService/GetCompetition"] == 1
+        assert fresh_sandbox.call_counts["competitions.CompetitionApiService/ListCompetitionPages"] == 0
     finally:
         other.wait(timeout=10)
         other.stdout.close()
