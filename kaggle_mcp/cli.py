@@ -11,7 +11,6 @@ plain `kaggle-agent-mcp` starts as fast as a bare MCPServer.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from dataclasses import replace
@@ -59,6 +58,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                             "default KAGGLE_MCP_ALLOWED_HOSTS)")
     serve.add_argument("--insecure-no-auth", action="store_true",
                        help="serve a non-loopback address without KAGGLE_MCP_HTTP_TOKEN (never with the sandbox)")
+    serve.add_argument("--multi-user", action="store_true", default=None,
+                       help="serve many Kaggle users over HTTP: each request brings its caller's own Kaggle token "
+                            "(default KAGGLE_MCP_MULTI_USER)")
     _serve_flags(serve)
     demo = sub.add_parser("demo", help="run the main job on the sandbox through a real MCP session")
     demo.add_argument("--workspace", type=Path, help="keep the demo's files here (default: a temporary directory)")
@@ -82,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # MCP clients launch the bare command: skip argparse (a few ms of every cold start) when there is nothing to parse.
     args = build_parser().parse_args(argv) if argv else argparse.Namespace(command=None)
-    logging.basicConfig(level=os.environ.get("KAGGLE_MCP_LOG_LEVEL", "WARNING").upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from kaggle_mcp.logs import configure_logging
+
+    configure_logging()
     command = args.command or "serve"
     if command == "serve":
         return serve(args)
@@ -107,6 +110,12 @@ def serve(args: argparse.Namespace) -> int:
     # Only a stdio server, which a newcomer starts first, may fall back to the sandbox: a server that
     # others call must never answer their requests with the sandbox's made-up data.
     settings = settings_from(args, sandbox_fallback=transport == "stdio")
+    if getattr(args, "multi_user", None):
+        settings = replace(settings, multi_user=True)
+    if settings.multi_user and transport != "http":
+        print("kaggle-agent-mcp: multi-user mode serves streamable HTTP only (`serve --transport http --multi-user`): stdio has "
+              "one user, and an SSE session lives in one process's memory.", file=sys.stderr)
+        return 2
     if transport != "stdio" and not os.environ.get("KAGGLE_MCP_MAX_WAIT_SECONDS"):
         settings = replace(settings, max_wait_seconds=HTTP_MAX_WAIT_SECONDS)
     if transport == "stdio":
@@ -121,18 +130,23 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from kaggle_mcp.web import build_app
+    from kaggle_mcp.web.app import ModeConflict
     from kaggle_mcp.web.guards import ExposureRefused
 
     try:
         app = build_app(settings, host=host, http_token=token, allowed_hosts=args.allowed_hosts,
                         insecure_no_auth=args.insecure_no_auth)
-    except ExposureRefused as exc:
-        print(f"kaggle-agent-mcp: {exc}", file=sys.stderr)
+    except (ExposureRefused, ModeConflict) as refused:
+        print(f"kaggle-agent-mcp: {refused}", file=sys.stderr)
         return 2
     settle_garbage_collector()
     base = f"http://{host}:{port}"
-    print(f"kaggle-agent-mcp ({transport}): streamable HTTP at {base}/mcp, SSE at {base}/sse, the web page at {base}/"
-          f"{' (bearer token required)' if token else ''}", file=sys.stderr)
+    if settings.multi_user:
+        print(f"kaggle-agent-mcp (http, multi-user): streamable HTTP at {base}/mcp, the web page at {base}/; every "
+              "request must carry its caller's own Kaggle token", file=sys.stderr)
+    else:
+        print(f"kaggle-agent-mcp ({transport}): streamable HTTP at {base}/mcp, SSE at {base}/sse, the web page at "
+              f"{base}/{' (bearer token required)' if token else ''}", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

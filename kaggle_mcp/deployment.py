@@ -9,15 +9,19 @@ Where requests go is decided once, here, the same way for every command: `--sand
 embedded sandbox; otherwise Kaggle (or `KAGGLE_API_ENDPOINT`) with the configured credentials; and
 only a process allowed to fall back (stdio, which a newcomer starts first) runs the sandbox when no
 credentials and no endpoint are configured at all, saying so on stderr.
+
+In multi-user mode (`settings.multi_user`) the deployment has no credentials and no account of its own:
+each HTTP request acts as its caller (`callers.Callers`), and `account_for` is where every request, an MCP
+tool call or a REST route, finds the Account it acts as.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
@@ -25,6 +29,7 @@ import anyio.to_thread
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .callers import Callers
     from .context.store import ContextStore
     from .kaggle.client import ClientSettings, KaggleClient
     from .kaggle.credentials import Credentials
@@ -50,6 +55,7 @@ class Deployment:
         self.sandbox_url: str | None = None
         self._target: tuple[str | None, Credentials | None] | None = None
         self._account: Account | None = None
+        self._callers: Callers | None = None
         self._store: ContextStore | None = None
         self._workspace: Workspace | None = None
         self._lock = anyio.Lock()
@@ -74,7 +80,10 @@ class Deployment:
         self._stack, self._sync_stack = contextlib.AsyncExitStack(), contextlib.ExitStack()
         self._account = self._store = None
         self._target, self.sandbox_url = None, None
+        callers, self._callers = self._callers, None
         try:
+            if callers is not None:
+                await callers.aclose()
             await stack.aclose()
         finally:
             await anyio.to_thread.run_sync(sync_stack.close)
@@ -102,6 +111,28 @@ class Deployment:
                 self._store = await self._stack.enter_async_context(open_store(self.settings.database_url))
         assert self._store is not None  # set above; mypy forgets it across the await
         return self._store
+
+    async def account_for(self, scope: Mapping[str, Any] | None) -> Account:
+        """The account a request acts as, given its ASGI scope (None over stdio): the caller's own in
+        multi-user mode (admitted by the HTTP app's gate, `web/caller_gate.py`), else the server's."""
+        if not self.settings.multi_user:
+            return await self.account()
+        from .callers import CallerRefused, account_in
+
+        found = account_in(scope)
+        if found is None:  # only a request that passed the gate reaches a tool or a route
+            raise CallerRefused(401, "This multi-user server serves only HTTP requests that carry their caller's "
+                                     "Kaggle credentials.")
+        return found
+
+    @property
+    def callers(self) -> Callers:
+        """Multi-user mode's callers: their validated credentials, clients, workspaces and limits."""
+        if self._callers is None:
+            from .callers import Callers
+
+            self._callers = Callers(self.settings, self.client, self.store)
+        return self._callers
 
     async def account(self) -> Account:
         """The account this server acts as with its own credentials (stdio, single-user HTTP)."""

@@ -30,7 +30,8 @@ class Settings:
     fall back, since a user's request must never be answered with made-up data. `endpoint`/`token`
     point the client elsewhere than the environment says. `database_url` (`KAGGLE_MCP_DATABASE_URL`,
     `postgresql://...`) puts the context store in PostgreSQL, shared by replicas; None keeps it in the
-    SQLite file of the cache directory.
+    SQLite file of the cache directory. `multi_user` (`serve --multi-user`, `KAGGLE_MCP_MULTI_USER=1`) serves
+    many Kaggle users over HTTP: the server holds no credentials and each request brings its caller's own.
     """
 
     workspace: Path | None = None
@@ -44,6 +45,7 @@ class Settings:
     #: went away, so it keeps its waits short (KAGGLE_MCP_MAX_WAIT_SECONDS)
     max_wait_seconds: float = 3600
     database_url: str | None = None
+    multi_user: bool = False
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -51,7 +53,8 @@ class Settings:
         settings = cls(read_only=_flag("KAGGLE_MCP_READ_ONLY"), sandbox=_flag("KAGGLE_MCP_SANDBOX"),
                        max_tokens=int(os.environ.get("KAGGLE_MCP_MAX_TOKENS") or DEFAULT_MAX_TOKENS),
                        endpoint=os.environ.get("KAGGLE_API_ENDPOINT") or None,
-                       database_url=os.environ.get("KAGGLE_MCP_DATABASE_URL") or None)
+                       database_url=os.environ.get("KAGGLE_MCP_DATABASE_URL") or None,
+                       multi_user=_flag("KAGGLE_MCP_MULTI_USER"))
         if os.environ.get("KAGGLE_MCP_MAX_WAIT_SECONDS"):
             settings = replace(settings, max_wait_seconds=float(os.environ["KAGGLE_MCP_MAX_WAIT_SECONDS"]))
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -38,8 +38,9 @@ def deployment(ctx: Context) -> Deployment:
 
 
 async def account(ctx: Context) -> Account:
-    """The account this request acts as (the server's own: one Kaggle user per process)."""
-    return await deployment(ctx).account()
+    """The account this request acts as: the server's own, or in multi-user mode the caller's."""
+    request: Any = getattr(ctx.request_context, "request", None)
+    return await deployment(ctx).account_for(getattr(request, "scope", None))
 
 
 class _Throttled:

@@ -29,7 +29,9 @@ from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.credentials import Credentials
 from kaggle_mcp.kaggle.errors import InvalidReference, KaggleError
 from kaggle_mcp.web.job_ids import JobId, Target, parse_target
-from kaggle_mcp.web.rest import REST_MAX_TOKENS, BuildQueue, build_facts, detail, read_json, read_upload, start_build
+from kaggle_mcp.web.rest import (REST_MAX_TOKENS, BuildQueue, build_facts, copy_scope, detail, read_json, read_upload,
+                                 start_build)
+from kaggle_mcp.workflows.account import Account
 
 __all__ = ["ingest_routes"]
 
@@ -46,26 +48,28 @@ class _IngestRequest(BaseModel):
 
 
 def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int = REST_MAX_TOKENS) -> list[Route]:
-    """The four routes, acting as the server's account unless a kaggle.json is uploaded."""
+    """The four routes, acting as the request's account (`Deployment.account_for`) unless a kaggle.json is
+    uploaded."""
 
-    async def start(params: _IngestRequest, credentials: Credentials | None = None) -> Response:
+    async def start(request: Request, params: _IngestRequest, credentials: Credentials | None = None) -> Response:
         try:
             target = parse_target(params.url)
         except InvalidReference as exc:
             return detail(400, str(exc))
+        account = await deployment.account_for(request.scope)
         if params.dry_run:
-            return await _dry_run(deployment, target)
+            return await _dry_run(account, target)
         since = int(time.time() * 1000)
         if credentials is None:
             store = await deployment.store()
-            row = await _public_row(deployment, JobId(target, params.top_n, 0), max_tokens)
+            row = await _public_row(deployment, account, JobId(target, params.top_n, 0), max_tokens)
             if row is not None and row.result_fresh(time.time(), store.ttl_seconds):
                 return JSONResponse({"job_id": str(JobId(target, params.top_n, 0)), "status": "complete",
                                      "message": "Served from cache."})
             job = JobId(target, params.top_n, since)
         else:
             job = JobId(target, params.top_n, since, secrets.token_urlsafe(18))
-        task = await start_build(deployment, builds, job, credentials, max_tokens)
+        task = await start_build(deployment, builds, job, credentials, max_tokens, account)
         if isinstance(task, Response):
             return task
         return JSONResponse({"job_id": str(job), "status": "queued",
@@ -73,7 +77,7 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
 
     async def get_context(request: Request) -> Response:
         params = await read_json(request, _IngestRequest)
-        return params if isinstance(params, Response) else await start(params)
+        return params if isinstance(params, Response) else await start(request, params)
 
     async def get_context_upload(request: Request) -> Response:
         # KaggleIngest's front end sends the fields in the query; its scripts may send them as form fields
@@ -81,11 +85,11 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
         uploaded = await read_upload(request, _IngestRequest, query)
         if isinstance(uploaded, Response):
             return uploaded
-        return await start(*uploaded)
+        return await start(request, *uploaded)
 
     async def job_status(request: Request) -> Response:
         job = JobId.parse(request.path_params["job_id"])
-        row = await _job_row(deployment, job, max_tokens) if job else None
+        row = await _job_row(deployment, await deployment.account_for(request.scope), job, max_tokens) if job else None
         if job is None or row is None:
             return detail(404, "Job not found")
         status = "queued" if _older_than(row, job) else STATUS.get(row.status, row.status)
@@ -109,7 +113,7 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
             return detail(422, [{"loc": ["query", "format"], "msg": "String should match pattern '^(txt|toon)$'",
                                  "type": "string_pattern_mismatch"}])
         job = JobId.parse(request.path_params["job_id"])
-        row = await _job_row(deployment, job, max_tokens) if job else None
+        row = await _job_row(deployment, await deployment.account_for(request.scope), job, max_tokens) if job else None
         if job is None or row is None:
             return detail(404, "Job not found")
         status = "queued" if _older_than(row, job) else STATUS.get(row.status, row.status)
@@ -148,21 +152,25 @@ def _result(row: JobRow, job: JobId) -> dict[str, Any]:
     }
 
 
-async def _public_row(deployment: Deployment, job: JobId, max_tokens: int) -> JobRow | None:
-    """The shared build of the job's target and parameters, as the server's account files it."""
-    viewer = await (await deployment.account()).client.username() or "anonymous"
-    return await (await deployment.store()).get(job.key(viewer, max_tokens))
+async def _public_row(deployment: Deployment, account: Account, job: JobId, max_tokens: int) -> JobRow | None:
+    """The shared build of the job's target and parameters that `account` may be served; None if Kaggle does
+    not let it see the target."""
+    try:
+        scope = await copy_scope(account, job, None)
+    except KaggleError:
+        return None
+    return await (await deployment.store()).get(job.key(scope, max_tokens))
 
 
-async def _job_row(deployment: Deployment, job: JobId, max_tokens: int) -> JobRow | None:
+async def _job_row(deployment: Deployment, account: Account, job: JobId, max_tokens: int) -> JobRow | None:
     if job.tag is not None:
         return await (await deployment.store()).latest(job.target.store_name, job.tag)
-    return await _public_row(deployment, job, max_tokens)
+    return await _public_row(deployment, account, job, max_tokens)
 
 
-async def _dry_run(deployment: Deployment, target: Target) -> Response:
+async def _dry_run(account: Account, target: Target) -> Response:
     """KaggleIngest's `dry_run`: check that the thing exists and is visible, build nothing."""
-    client = (await deployment.account()).client
+    client = account.client
     try:
         if target.kind == "competition":
             title = (await client.competitions.get_competition(target.name)).title

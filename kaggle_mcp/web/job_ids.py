@@ -73,15 +73,16 @@ class JobId:
         """The store's digest of a private job's id (None for a build as the server's account)."""
         return job_tag(str(self)) if self.secret else None
 
-    def key(self, viewer: str, max_tokens: int) -> str:
-        """The store key of this job's build, as the context engine files it for `viewer`."""
+    def key(self, scope: str, max_tokens: int) -> str:
+        """The store key of this job's build, as the context engine files it: `scope` is the competition copy's
+        (`rest.copy_scope`), or for a dataset the user name of whoever builds it."""
         if self.target.kind == "competition":
-            return context_key(self.target.name, self.top_n, max_tokens, viewer, self.tag)
+            return context_key(self.target.name, self.top_n, max_tokens, scope, self.tag)
         owner, slug = self.target.name.split("/")
-        return dataset_key(owner, slug, self.top_n, max_tokens, viewer, self.tag)
+        return dataset_key(owner, slug, self.top_n, max_tokens, scope, self.tag)
 
-    def params(self, viewer: str, max_tokens: int) -> dict[str, Any]:
-        return job_params(self.top_n, max_tokens, viewer, self.tag)
+    def params(self, scope: str, max_tokens: int) -> dict[str, Any]:
+        return job_params(self.top_n, max_tokens, scope, self.tag)
 
     @classmethod
     def parse(cls, text: str) -> JobId | None:

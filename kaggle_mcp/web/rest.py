@@ -3,13 +3,13 @@
 Same paths, fields and answer shapes as KaggleIngest, so its web front end and scripts work against
 this server: `POST /api/get-context` (JSON `url`, `top_n`), `POST /api/get-context-upload`
 (multipart `url`, `top_n`, `token_file` = kaggle.json) for competitions only the uploader can see,
-`GET /api/competitions/{slug}` to poll, `GET /health`. Validation errors use FastAPI's
+`GET /api/competitions/{slug}` to poll (`GET /health` is in health.py). Validation errors use FastAPI's
 `{"detail": [{"loc", "msg", "type"}]}` shape, other errors `{"detail": "..."}`.
 
 The uploaded credentials are used for that one background build and then dropped: they are not
 written to the store (its rows hold the user name only), not logged, not echoed in any answer or
-error. Requests without uploaded credentials act as the server's own account (its shared client: a
-cache hit costs no Kaggle call).
+error. Requests without uploaded credentials act as the account `Deployment.account_for` finds: the
+server's own (its shared client: a cache hit costs no Kaggle call), or in multi-user mode the caller's.
 
 Bodies are read with a hard cap while they stream (guards.read_capped), the JSON route takes only
 `application/json` and the upload only `multipart/form-data` (a browser cannot send either cross-site
@@ -37,6 +37,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kaggle_mcp.context.store import Claim, JobRow
+from kaggle_mcp.context.viewer import viewer_of, with_viewer
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.workflows.account import Account
 from kaggle_mcp.kaggle.credentials import Credentials
@@ -95,8 +96,11 @@ def _iso(epoch: float | None) -> str | None:
 
 
 def _kaggle_error(exc: Exception) -> JSONResponse:
+    from kaggle_mcp.context.service import BuildsInFlight
     from kaggle_mcp.kaggle.errors import Forbidden, NoCredentials, NotFound, Unauthorized
 
+    if isinstance(exc, BuildsInFlight):
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     message = exc.message if isinstance(exc, KaggleError) else str(exc)
     if isinstance(exc, NotFound):
         return detail(404, message)  # Kaggle's own text already says what was not found
@@ -236,7 +240,7 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
         except InvalidReference as exc:
             return detail(400, str(exc))
         try:
-            account = await deployment.account()
+            account = await deployment.account_for(request.scope)
             if target.kind == "dataset":
                 return await _dataset_answer(deployment, account, target, params.top_n, max_tokens)
             result = await (await account.contexts()).get(target.name, top_notebooks=params.top_n,
@@ -265,7 +269,8 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
         # A private build is seen by slug too in single-user mode (KaggleIngest's own client polls that way),
         # and its job id (answered here, and set as a cookie for a same-origin front end) selects it.
         job = JobId(Target("competition", slug), params.top_n, int(time.time() * 1000), secrets.token_urlsafe(18))
-        task = await start_build(deployment, queue, job, credentials, max_tokens)
+        task = await start_build(deployment, queue, job, credentials, max_tokens,
+                                 await deployment.account_for(request.scope))
         if isinstance(task, JSONResponse):
             return task
         answer = {"slug": slug, "title": PROCESSING_TITLE, "status": "processing", "message": UPLOAD_MESSAGE,
@@ -281,9 +286,18 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
             return detail(400, str(exc))
         job_id = request.query_params.get("job_id") or request.cookies.get(JOB_COOKIE)
         store = await deployment.store()
-        # the caller's own job if it names one; else the latest build of the slug, whichever credentials made
-        # it (KaggleIngest's behaviour, which its clients rely on; the answer says which build it is)
-        row = (await store.latest(slug, job_tag(job_id)) if job_id else None) or await store.latest(slug, any_job=True)
+        # the caller's own job if it names one; else the latest build of the slug the caller may see (Kaggle lets
+        # them see the competition; the entrants' copy if they joined), and in single-user mode whichever
+        # credentials made it (KaggleIngest's behaviour, which its clients rely on; the answer says which build
+        # it is). A multi-user server shows an uploaded build only to the holder of its job id.
+        row = await store.latest(slug, job_tag(job_id)) if job_id else None
+        viewer = None
+        if row is None:
+            try:
+                viewer = await viewer_of((await deployment.account_for(request.scope)).client, slug)
+            except Exception as exc:
+                return _kaggle_error(exc)
+            row = await store.latest(slug, any_job=not deployment.settings.multi_user, entrants=viewer.joined)
         if row is None:
             return detail(404, f"No context for '{slug}' has been built here yet: POST /api/get-context with "
                                f'{{"url": "{slug}"}} to build one.')
@@ -298,36 +312,47 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
             "cached_at": _iso(row.built_at),
             **build_facts(row),
         }
-        if row.status == "completed" and row.toon is not None:
+        if row.status == "completed" and row.toon is not None and row.data is not None:
+            # a shared copy is served as POST serves it: with the reader's own part appended
             answer["toon_content"] = row.toon
+            if viewer is not None and "job" not in row.params:
+                answer["toon_content"] = with_viewer(row.toon, row.data, viewer, slug)[0]
         return JSONResponse(answer)
-
-    async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "healthy"})  # KaggleIngest's front end shows a warning for anything else
 
     return [
         Route("/api/get-context", get_context, methods=["POST"]),
         Route("/api/get-context-upload", get_context_upload, methods=["POST"]),
         Route("/api/competitions/{slug}", competition_status, methods=["GET"]),
-        Route("/health", health, methods=["GET"]),
     ]
 
 
+async def copy_scope(account: Account, job: JobId, credentials: Credentials | None) -> str:
+    """Which stored copy `job` builds or reads (`JobId.key`): a competition's shared copy the account may be
+    served (`public`, or `entrants` if it joined), `user:<name>` for a build with uploaded credentials; a
+    dataset's context is filed under the user name of whoever builds it."""
+    if credentials is not None:
+        user = credentials.username or "anonymous"
+        return f"user:{user}" if job.target.kind == "competition" else user
+    if job.target.kind == "competition":
+        return (await viewer_of(account.client, job.target.name)).scope
+    return await account.client.username() or "anonymous"
+
+
 async def start_build(deployment: Deployment, queue: BuildQueue, job: JobId, credentials: Credentials | None,
-                      max_tokens: int) -> BackgroundTask | JSONResponse:
+                      max_tokens: int, account: Account) -> BackgroundTask | JSONResponse:
     """Claims `job`'s build in the store before the answer goes out (so a poll on any replica sees it at once)
-    and returns the task that builds it after the answer, through `queue`; or the 429 when the queue is full."""
+    and returns the task that builds it after the answer, through `queue`; or the 429 when the queue is full.
+    `account` is the request's: a build without uploaded credentials runs as it."""
     if not queue.reserve():
         return too_many_builds(queue)
     try:
-        account = await deployment.account()
-        viewer = (credentials.username if credentials is not None else await account.client.username()) or "anonymous"
+        scope = await copy_scope(account, job, credentials)
         store = await deployment.store()
-        claim = await store.claim(job.key(viewer, max_tokens), job.target.store_name, job.params(viewer, max_tokens))
+        claim = await store.claim(job.key(scope, max_tokens), job.target.store_name, job.params(scope, max_tokens))
     except BaseException:
         queue.release()
         raise
-    return BackgroundTask(_queued_build, queue, deployment, job, credentials, claim, max_tokens)
+    return BackgroundTask(_queued_build, queue, deployment, account, job, credentials, claim, max_tokens)
 
 
 async def _queued_build(queue: BuildQueue, *args: Any) -> None:
@@ -339,7 +364,7 @@ async def _queued_build(queue: BuildQueue, *args: Any) -> None:
         queue.release()
 
 
-async def _build(deployment: Deployment, job: JobId, credentials: Credentials | None, claim: Claim,
+async def _build(deployment: Deployment, account: Account, job: JobId, credentials: Credentials | None, claim: Claim,
                  max_tokens: int) -> None:
     """Runs after the answer; uploaded credentials live only in this call's frame and the client.
 
@@ -351,8 +376,8 @@ async def _build(deployment: Deployment, job: JobId, credentials: Credentials | 
 
     try:
         async with AsyncExitStack() as stack:
-            account = (await deployment.account() if credentials is None
-                       else await stack.enter_async_context(deployment.account_with(credentials)))
+            if credentials is not None:
+                account = await stack.enter_async_context(deployment.account_with(credentials))
             if job.target.kind == "competition":
                 await (await account.contexts()).get(job.target.name, top_notebooks=job.top_n, max_tokens=max_tokens,
                                                      refresh=credentials is not None, job=job.tag)

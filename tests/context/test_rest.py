@@ -21,6 +21,7 @@ from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.sandbox import user_key
 from kaggle_mcp.settings import Settings
 from kaggle_mcp.web.job_ids import job_tag
+from kaggle_mcp.web.health import health_routes
 from kaggle_mcp.web.rest import rest_routes
 
 pytestmark = pytest.mark.anyio
@@ -31,7 +32,7 @@ TOKEN = "KGAT_" + secrets.token_hex(16)
 @asynccontextmanager
 async def serve_rest(sb, store, workspace):
     deployment = Deployment(Settings(endpoint=sb.url, token=TOKEN, workspace=workspace), store=store)
-    app = Starlette(routes=rest_routes(deployment))
+    app = Starlette(routes=[*rest_routes(deployment), *health_routes(deployment)])
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -56,7 +57,7 @@ def store(tmp_path):
 
 async def test_health_and_json_context(sandbox, store, workspace):
     async with serve_rest(sandbox, store, workspace) as http:
-        assert (await http.get("/health")).json() == {"status": "healthy"}
+        assert (await http.get("/health")).json() == {"status": "healthy", "store": {"backend": "sqlite", "ok": True}}
         missing = await http.get("/api/competitions/titanic")
         assert missing.status_code == 404 and "detail" in missing.json()
         answer = await http.post("/api/get-context", json={"url": "https://www.kaggle.com/competitions/titanic", "top_n": 2})
@@ -145,14 +146,14 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
         assert len(job_id) >= 20 and answer.cookies.get("kaggle_mcp_job") == job_id
         assert answered_in < 0.3
         bodies = [answer.text]
+        first = await http.get("/api/competitions/house-prices-2019")
+        bodies.append(first.text)
+        assert first.json()["status"] == "processing" and "toon_content" not in first.json()
         # KaggleIngest's own client polls by slug alone (single-user mode: the latest build, whoever made it),
         # and is told which build it sees; a wrong job id falls back to that too.
         async with httpx.AsyncClient(base_url=http.base_url, cookies={"kaggle_mcp_job": "wrong"}) as by_slug:
             seen = await by_slug.get("/api/competitions/house-prices-2019")
         assert seen.status_code == 200 and seen.json()["built_with"] == "uploaded kaggle.json", seen.text
-        first = await http.get("/api/competitions/house-prices-2019")
-        bodies.append(first.text)
-        assert first.json()["status"] == "processing" and "toon_content" not in first.json()
         for _ in range(200):
             polled = await http.get("/api/competitions/house-prices-2019")
             bodies.append(polled.text)
@@ -171,7 +172,7 @@ async def test_private_upload_builds_in_background_and_never_keeps_the_key(fresh
         assert final["cached_at"] and final["title"] != "Processing…"
     assert await store.latest("house-prices-2019") is None  # not among the shared builds
     row = await store.latest("house-prices-2019", job_tag(job_id))
-    assert row.params["viewer"] == "alice"  # built as the uploader
+    assert row.params["scope"] == "user:alice"  # built as the uploader
     for text in bodies:
         assert secret not in text
     for record in caplog.records:

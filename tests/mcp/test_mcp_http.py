@@ -46,7 +46,7 @@ async def test_sse_serves_tools(open_app):
 
 
 def test_health_and_rest_routes(open_app):
-    assert httpx.get(f"{open_app}/health").json() == {"status": "healthy"}
+    assert httpx.get(f"{open_app}/health").json() == {"status": "healthy", "store": {"backend": "sqlite", "ok": True}}
     built = httpx.post(f"{open_app}/api/get-context", json={"url": "https://www.kaggle.com/c/titanic", "top_n": 1},
                        timeout=60)
     assert built.status_code == 200 and built.json()["status"] == "completed", built.text
