@@ -22,6 +22,7 @@ import httpx
 from tenacity import AsyncRetrying
 
 from .. import __version__
+from ..telemetry import count
 from .catalog_cache import CatalogCache
 from .credentials import Credentials, resolve_credentials
 from .errors import AnswerTooLarge, BadRequest, Forbidden, NotFound, ProtocolError, Unauthorized
@@ -367,9 +368,12 @@ class KaggleClient:
         try:
             async for attempt in self.retry_policy(retry):
                 with attempt:
+                    if attempt.retry_state.attempt_number > 1:
+                        count("upstream_retries", rpc=rpc)
                     started = time.monotonic()
                     headers = self.rpc_headers(authorize=authorize)
                     async with self.http.stream("POST", url, json=payload, headers=headers) as response:
+                        count("upstream_requests", rpc=rpc, status=str(response.status_code))
                         body = await self._read_answer(response, rpc)
                     log.debug("%s -> %d in %.0f ms", rpc, response.status_code, 1000 * (time.monotonic() - started))
                     self.raise_for_answer(response, body, rpc, request)
