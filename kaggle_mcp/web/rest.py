@@ -326,6 +326,9 @@ def rest_routes(deployment: Deployment, *, max_tokens: int = REST_MAX_TOKENS,
     ]
 
 
+UNSEEN_SCOPE = "unseen"
+
+
 async def copy_scope(account: Account, job: JobId, credentials: Credentials | None) -> str:
     """Which stored copy `job` builds or reads (`JobId.key`): a competition's shared copy the account may be
     served (`public`, or `entrants` if it joined), `user:<name>` for a build with uploaded credentials; a
@@ -334,7 +337,14 @@ async def copy_scope(account: Account, job: JobId, credentials: Credentials | No
         user = credentials.username or "anonymous"
         return f"user:{user}" if job.target.kind == "competition" else user
     if job.target.kind == "competition":
-        return (await viewer_of(account.client, job.target.name)).scope
+        from kaggle_mcp.kaggle.errors import Forbidden, NotFound, Unauthorized
+
+        try:
+            return (await viewer_of(account.client, job.target.name)).scope
+        except (NotFound, Forbidden, Unauthorized):
+            # Kaggle will not show it to this account: a scope no build ever completes under, so the job records
+            # the refusal (its build asks again and fails) and serves nothing another account built
+            return UNSEEN_SCOPE
     return await account.client.username() or "anonymous"
 
 
