@@ -4,6 +4,7 @@
 # KAGGLE_MCP_SANDBOX=1 to try it on the embedded sandbox.
 #   docker build -t kaggle-agent-mcp .
 #   docker run -p 127.0.0.1:8000:8000 -e KAGGLE_API_TOKEN -e KAGGLE_MCP_HTTP_TOKEN kaggle-agent-mcp
+# For a team (many users, two replicas, PostgreSQL, a proxy in front): compose.yaml.
 
 # Stage 1: the wheel, built from the source the way `python -m build` builds it anywhere.
 FROM python:3.11-slim-bookworm AS wheel
@@ -16,7 +17,10 @@ RUN pip install --no-cache-dir build==1.6.1 && python -m build --wheel --outdir 
 FROM python:3.11-slim-bookworm
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin kaggle
 COPY --from=wheel /dist/ /tmp/dist/
-RUN pip install --no-cache-dir /tmp/dist/*.whl && rm -r /tmp/dist
+# with the PostgreSQL store (the `postgres` extra), which replicas of a hosted deployment share; hadolint
+# reads "<wheel>[postgres]" as an unpinned package name, but it is the wheel built above
+# hadolint ignore=DL3013
+RUN set -- /tmp/dist/*.whl && pip install --no-cache-dir "$1[postgres]" && rm -r /tmp/dist
 USER 10001
 WORKDIR /home/kaggle
 # A server in a container must listen on every interface to be reached through a published port, so the
