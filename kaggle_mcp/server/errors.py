@@ -82,8 +82,8 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
     if isinstance(exc, e.NotFound):
         lister = FILE_LISTERS.get(kind or "")
         if kwargs.get("file") and lister and "file" in message.lower():  # the thing exists; the file does not
-            return (f"Kaggle has no file '{kwargs['file']}' in {_subject(kwargs, kind)} (404: {message}). See its "
-                    f"files with {lister}.")
+            return (f"Kaggle has no file '{kwargs['file']}' in {_subject(kwargs, kind)} (404: {message}). Call "
+                    f"{lister} and pass one of the names it lists.")
         finder = FINDERS.get(kind or "", "the search tools")
         return f"Kaggle could not find {_subject(kwargs, kind)} (404: {message}). Check the reference, or find it with {finder}."
     if isinstance(exc, e.RateLimited):

@@ -17,7 +17,7 @@ BAD_ARGUMENTS = [
     ("list_competition_files", {"competition": "titanic", "cursor": "garbage!!"}, ["cursor", "next_cursor"]),
     ("download_competition_data", {"competition": "no-such-competition"}, ["404", "search_competitions"]),
     ("download_competition_data", {"competition": "titanic", "file": "nope.csv"},
-     ["no file 'nope.csv' in competition 'titanic'", "list_competition_files"]),
+     ["no file 'nope.csv' in competition 'titanic'", "call list_competition_files"]),
     ("get_leaderboard", {"competition": "titanic", "top": 0}, ["top", "greater than or equal to 1"]),
     ("list_submissions", {}, ["competition", "required"]),
     ("submit_to_competition", {"competition": "titanic", "file": "../../etc/passwd", "message": "m"},
