@@ -23,7 +23,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,18 @@ def _row(row: sqlite3.Row | None) -> JobRow | None:
         built_at=row["built_at"], lease_until=row["lease_until"])
 
 
+def _while_locked(statement: Callable[[], object]) -> None:
+    """Runs `statement`, again while SQLite answers "database is locked". Switching a new file to WAL takes an
+    exclusive lock without waiting on the busy timeout, so two processes opening one new store at once (two
+    replicas starting, two `context` commands) would otherwise fail the second."""
+    from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
+
+    locked = retry_if_exception(lambda e: isinstance(e, sqlite3.OperationalError) and "locked" in str(e))
+    for attempt in Retrying(retry=locked, stop=stop_after_delay(10), wait=wait_random(0.01, 0.1), reraise=True):
+        with attempt:
+            statement()
+
+
 class SqliteStore(ContextStore):
     """The store in one SQLite file; `path` defaults to `default_store_path()`. Opening it (sync: call it
     from a worker thread) applies migrations, fails abandoned jobs and forgets week-old rows."""
@@ -104,7 +116,7 @@ class SqliteStore(ContextStore):
         self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
         _OPEN_OWNERS.add(self.owner)

@@ -396,3 +396,19 @@ async def test_the_sqlite_store_is_private_to_the_user(tmp_path):
         modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "cache").iterdir()}
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
     assert "c.sqlite3-wal" in modes and set(modes.values()) == {0o600}, modes
+
+
+def test_many_processes_opening_one_new_sqlite_store_at_once_all_open(tmp_path):
+    """Replicas (or `context` commands) started together on a new store file: switching it to WAL takes an
+    exclusive lock that SQLite's busy timeout does not wait for; every opener must still get the store."""
+    import sys
+    import subprocess
+
+    path = tmp_path / "new" / "context.sqlite3"
+    opener = ("import sys, time\nfrom kaggle_mcp.context import SqliteStore\nstart = float(sys.argv[2])\n"
+              "time.sleep(max(0.0, start - time.time()))\nSqliteStore(sys.argv[1]).close()\n")
+    start = time.time() + 2.0  # every process past its imports, then all open at the same instant
+    procs = [subprocess.Popen([sys.executable, "-c", opener, str(path), str(start)], stderr=subprocess.PIPE)
+             for _ in range(8)]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, "\n".join(e for e in errors if e)[-2000:]
