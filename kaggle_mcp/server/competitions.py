@@ -9,7 +9,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import Fence, decode_cursor, result, saved_files, table_answer
+from kaggle_mcp.server.render import Fence, next_cursor, page_token, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import competitions as flow
 from kaggle_mcp.workflows.contexts import ContextInfo, competition_context
@@ -92,10 +92,9 @@ async def list_competition_files(
 ) -> Annotated[CallToolResult, FileList]:
     """List a competition's data files with their sizes, before downloading (large competitions have
     hundreds of files; download only what you need with download_competition_data(file=...))."""
-    token, offset = decode_cursor(cursor)
-    page = await flow.list_competition_files(await account(ctx), competition, page_size, token)
+    page = await flow.list_competition_files(await account(ctx), competition, page_size, page_token(cursor))
     text, shown, nxt = table_answer("files", [f.model_dump() for f in page.files], deployment(ctx).settings.max_tokens,
-                                    current_token=token, next_token=page.next_page_token, offset=offset,
+                                    cursor=cursor, next_cursor=next_cursor(page.next_page_token),
                                     header=f"Data files of {page.competition}:")
     return result(text, FileList(competition=page.competition, files=[flow.FileRow(**r) for r in shown],
                                  next_cursor=nxt))

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import decode_cursor, neutralise, result, saved_files, table_answer
+from kaggle_mcp.server.render import neutralise, next_cursor, page_token, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import datasets as flow
 from kaggle_mcp.workflows.downloads import download_dataset as download
@@ -61,10 +61,9 @@ async def search_datasets(
 async def list_dataset_files(ctx: Context, dataset: DatasetArg,
                              cursor: CursorArg = None) -> Annotated[CallToolResult, DatasetFiles]:
     """List a dataset's files with sizes, to pick what to download or attach to a notebook."""
-    token, offset = decode_cursor(cursor)
-    page = await flow.list_dataset_files(await account(ctx), dataset, token)
+    page = await flow.list_dataset_files(await account(ctx), dataset, page_token(cursor))
     text, shown, nxt = table_answer("files", [f.model_dump() for f in page.files], deployment(ctx).settings.max_tokens,
-                                    current_token=token, next_token=page.next_page_token, offset=offset,
+                                    cursor=cursor, next_cursor=next_cursor(page.next_page_token),
                                     header=f"Files of {page.dataset}:")
     return result(text, DatasetFiles(dataset=page.dataset, files=[flow.DatasetFileRow(**r) for r in shown],
                                      next_cursor=nxt))

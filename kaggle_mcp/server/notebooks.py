@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import Fence, decode_cursor, neutralise, result, table_answer
+from kaggle_mcp.server.render import Fence, neutralise, next_cursor, page_token, result, table_answer
 from kaggle_mcp.server.request import account, deployment
 from kaggle_mcp.workflows import notebooks as flow
 
@@ -47,13 +47,12 @@ async def list_notebooks(
 ) -> Annotated[CallToolResult, NotebookList]:
     """Find public notebooks and scripts, usually the top-voted ones for a competition, to learn what
     works before writing your own. Pass a `ref` to read_notebook to read one."""
-    token, offset = decode_cursor(cursor)
     page = await flow.list_notebooks(await account(ctx), competition=competition, dataset=dataset, user=user,
                                      search=search, sort_by=sort_by, language=language, kernel_type=kernel_type,
-                                     mine=mine, page_size=page_size, page_token=token)
+                                     mine=mine, page_size=page_size, page_token=page_token(cursor))
     text, shown, nxt = table_answer("notebooks", [r.model_dump() for r in page.notebooks],
-                                    deployment(ctx).settings.max_tokens, current_token=token,
-                                    next_token=page.next_page_token, offset=offset)
+                                    deployment(ctx).settings.max_tokens, cursor=cursor,
+                                    next_cursor=next_cursor(page.next_page_token))
     if shown:
         text += "\nRead one with read_notebook(notebook=ref)."
     return result(text, NotebookList(notebooks=[flow.NotebookRow(**r) for r in shown], next_cursor=nxt))

@@ -6,123 +6,62 @@ Every tool answer is a `CallToolResult` whose text is written for a model (TOON 
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
 from kaggle_mcp.textsafe import scrub
-from kaggle_mcp.untrusted import Fence as Fence  # adapters fence Kaggle-authored text with one Fence per answer
-from kaggle_mcp.untrusted import neutralise as neutralise
+from kaggle_mcp.untrusted import Fence, neutralise  # adapters fence Kaggle-authored text with one Fence per answer
+from kaggle_mcp.workflows.shaping import (decode_cursor, encode_cursor, estimate_tokens, fit_rows, next_cursor,
+                                          page_token, plain, present_columns, toon)
+
+__all__ = ["Fence", "estimate_tokens", "fit_rows", "neutralise", "next_cursor", "page_token", "result",
+           "saved_files", "scrub", "skipped_note", "table_answer", "tail", "tail_within", "toon"]
 
 if TYPE_CHECKING:
     from kaggle_mcp.workflows.workspace import SavedFile
 
 
-def estimate_tokens(text: str) -> int:
-    """Cheap token estimate used for every size cap (the context engine's, imported on first use)."""
-    from kaggle_mcp.context.tokens import estimate_tokens as estimate
-
-    return estimate(text)
-
-
-def toon(data: Any) -> str:
-    """Encode with the official toon-format library (imported on first use: it is slow to import)."""
-    import toon_format
-
-    return toon_format.encode(_plain(data))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return _plain(value.model_dump(mode="json"))
-    if isinstance(value, dict):
-        return {scrub(str(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, str):  # a table cell may be Kaggle-authored: it must not be able to forge a fence
-        return neutralise(scrub(value))
-    return value
-
-
 def result(text: str, structured: BaseModel) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=scrub(text))],
-        structured_content=_plain(structured.model_dump(mode="json", by_alias=True)),
+        structured_content=plain(structured.model_dump(mode="json", by_alias=True)),
     )
 
 
-def fit_rows(rows: list[dict[str, Any]], budget_tokens: int,
-             render: Callable[[list[dict[str, Any]]], str] | None = None) -> int:
-    """How many leading rows fit the budget once rendered (at least one, so progress is always made)."""
-    render = render or (lambda rs: toon({"rows": rs}))
-    if not rows or estimate_tokens(render(rows)) <= budget_tokens:
-        return len(rows)
-    lo, hi = 1, len(rows)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if estimate_tokens(render(rows[:mid])) <= budget_tokens:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def encode_cursor(page_token: str | None, offset: int = 0) -> str | None:
-    """An opaque cursor: Kaggle's page token plus how many rows of that page were already shown."""
-    if not page_token and not offset:
-        return None
-    raw = json.dumps({"t": page_token or "", "o": offset}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> tuple[str, int]:
-    if not cursor:
-        return "", 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-        return str(data.get("t", "")), int(data.get("o", 0))
-    except (ValueError, TypeError, AttributeError):
-        raise ToolError(f"cursor '{cursor[:40]}' is not one this server issued; pass the next_cursor value "
-                        "from the previous answer unchanged, or omit it to start from the beginning.") from None
-
-
-def table_answer(name: str, rows: list[dict[str, Any]], budget: int, *, current_token: str = "",
-                 next_token: str | None = None, offset: int = 0, header: str = "",
+def table_answer(name: str, rows: list[dict[str, Any]], budget: int, *, cursor: str | None = None,
+                 next_cursor: str | None = None, header: str = "",
                  pageable: bool = True) -> tuple[str, list[dict[str, Any]], str | None]:
     """Render rows as a TOON table under `budget` tokens; returns (text, shown rows, next cursor).
 
-    If the rows do not all fit, the cursor points inside the same Kaggle page (`current_token` plus
-    an offset); otherwise at Kaggle's next page. The text ends with a sentence saying how to continue.
-    Tools that page by number (`pageable=False`) say how many rows were cut instead.
+    `rows` is the page `cursor` asked for, `next_cursor` where the page after it starts. If the rows do
+    not all fit, the returned cursor points inside the same page (`cursor` plus how many rows were shown);
+    otherwise it is `next_cursor`. The text ends with a sentence saying how to continue. Tools that page
+    by number (`pageable=False`) say how many rows were cut instead. A column empty in every shown row
+    is left out of the text (the shown rows come back whole, for the structured twin).
     """
+    state = decode_cursor(cursor)
+    offset = state.get("o", 0)
     remaining = rows[offset:]
-    count = fit_rows(remaining, max(budget - estimate_tokens(header) - 60, 200),
-                     lambda rs: toon({name: rs}))
+
+    def table(some: Sequence[dict[str, Any]]) -> str:
+        return toon({name: present_columns(some)})
+
+    count = fit_rows(remaining, max(budget - estimate_tokens(header) - 60, 200), table)
     shown = remaining[:count]
-    if not pageable:
-        text = "\n".join([*([header] if header else []), toon({name: shown}) if shown else f"No {name} found."])
-        if count < len(remaining):
-            text += (f"\n{len(remaining) - count} more {name} were cut to fit the answer size cap; narrow the "
-                     "request (fewer rows or a more specific query).")
-        return text, shown, None
-    if count < len(remaining):
-        cursor = encode_cursor(current_token, offset + count) or encode_cursor("", offset + count)
-    else:
-        cursor = encode_cursor(next_token, 0) if next_token else None
     parts = [header] if header else []
-    parts.append(toon({name: shown}) if shown else f"No {name} found.")
-    if cursor:
-        parts.append(f'More {name} exist: call again with cursor="{cursor}" (same other arguments).')
-    return "\n".join(parts), shown, cursor
+    parts.append(table(shown) if shown else f"No {name} found.")
+    if not pageable:
+        if count < len(remaining):
+            parts.append(f"{len(remaining) - count} more {name} were cut to fit the answer size cap; narrow the "
+                         "request (fewer rows or a more specific query).")
+        return "\n".join(parts), shown, None
+    after = encode_cursor({**state, "o": offset + count}) if count < len(remaining) else next_cursor
+    if after:
+        parts.append(f'More {name} exist: call again with cursor="{after}" (same other arguments).')
+    return "\n".join(parts), shown, after
 
 
 def saved_files(files: list[SavedFile], header: str, budget: int,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CompetitionArg, CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import decode_cursor, neutralise, result, table_answer
+from kaggle_mcp.server.render import neutralise, next_cursor, page_token, result, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import submissions as flow
 
@@ -27,11 +27,10 @@ async def list_submissions(ctx: Context, competition: CompetitionArg,
     """Your submissions to a competition, newest first, with status and public/private scores, plus how
     many submissions you have left today. Use it after submit_to_competition to read the score (status
     moves from PENDING to COMPLETE within a minute or two)."""
-    token, offset = decode_cursor(cursor)
-    page = await flow.list_submissions(await account(ctx), competition, token)
+    page = await flow.list_submissions(await account(ctx), competition, page_token(cursor))
     text, shown, nxt = table_answer("submissions", [r.model_dump() for r in page.submissions],
-                                    deployment(ctx).settings.max_tokens, current_token=token,
-                                    next_token=page.next_page_token, offset=offset,
+                                    deployment(ctx).settings.max_tokens, cursor=cursor,
+                                    next_cursor=next_cursor(page.next_page_token),
                                     header=f"Your submissions to {page.competition}:")
     if page.remaining_today is not None:
         text += f"\n{page.remaining_today} submissions remaining today."

@@ -22,7 +22,7 @@ from ..kaggle.refs import competition_slug, dataset_ref, model_ref, notebook_ref
 from .account import Account
 from .display import day
 from .errors import WorkflowError
-from .shaping import decode_cursor, encode_cursor, estimate_tokens, pack_parts
+from .shaping import estimate_tokens, next_cursor, pack_parts, page_token
 
 TopicSort = Literal["votes", "hot", "new", "recent", "active", "relevance"]
 SORT_WIRE: dict[str, TopicListSortBy] = {
@@ -104,8 +104,7 @@ async def list_discussions(
             raise WorkflowError("Solution write-ups belong to competitions.",
                                 "Pass competition=... (or no forum at all) with solutions_only=true.")
         return await _solutions(account, competition, search, cursor, page_size)
-    state = decode_cursor(cursor)
-    token = str(state.get("t", ""))
+    token = page_token(cursor)
     kc, wire = account.client, SORT_WIRE[sort_by]
     common: _Page = {"sort_by": wire, "search_query": search or None, "page_size": page_size, "page_token": token}
     if dataset:
@@ -123,8 +122,7 @@ async def list_discussions(
         source = f"competition {slug}"
     else:
         answer, source = await kc.discussions.list_topics(**common), "all forums" + (f", search {search!r}" if search else "")
-    nxt = encode_cursor({"t": answer.next_page_token}) if answer.next_page_token else None
-    return DiscussionList(source=source, topics=_rows(answer), next_cursor=nxt)
+    return DiscussionList(source=source, topics=_rows(answer), next_cursor=next_cursor(answer.next_page_token))
 
 
 async def _solutions(account: Account, competition: str | None, search: str | None, cursor: str | None,
@@ -133,12 +131,12 @@ async def _solutions(account: Account, competition: str | None, search: str | No
     topics that are solutions by their title (older ones were posted only in the forum)."""
     kc = account.client
     slug = competition_slug(competition) if competition else None
-    state = decode_cursor(cursor)
+    token = page_token(cursor)
     filters = ApiSearchDiscussionsFilters(write_up_inclusion_type="WRITE_UP_INCLUSION_TYPE_ONLY",
                                           write_up_types=["COMPETITION_SOLUTION"])
     query = " ".join(filter(None, [search, slug.replace("-", " ") if slug else None]))
     answer = await kc.search.list_entities(query, document_types=["TOPIC"], discussion_filters=filters,
-                                           page_size=page_size, page_token=str(state.get("t", "")))
+                                           page_size=page_size, page_token=token)
     rows: dict[int, TopicRow] = {}
     for doc in answer.documents:
         meta = doc.discussion_document.write_up_metadata if doc.discussion_document else None
@@ -149,16 +147,15 @@ async def _solutions(account: Account, competition: str | None, search: str | No
         rows[doc.id] = TopicRow(id=doc.id, title=doc.title, author=doc.owner, votes=doc.votes, date=day(doc.create_time),
                                 url=url, place=info.write_up_leaderboard_rank if info else None,
                                 team=meta.team_name if meta else None)
-    if slug and not state:
+    if slug and not token:
         forum = await kc.competitions.list_competition_topics(slug)
         for t in forum.topics:
             if t.id not in rows and SOLUTION_TITLE.search(t.title):
                 rows[t.id] = TopicRow(id=t.id, title=t.title, author=t.author_name, votes=t.votes,
                                       comments=t.comment_count, date=day(t.post_date), url=t.topic_url or None)
     ordered = sorted(rows.values(), key=lambda r: (r.place is None, r.place or 0, -(r.votes or 0)))
-    nxt = encode_cursor({"t": answer.next_page_token}) if answer.next_page_token else None
     return DiscussionList(source=f"solution write-ups of {slug}" if slug else "solution write-ups",
-                          topics=ordered, next_cursor=nxt)
+                          topics=ordered, next_cursor=next_cursor(answer.next_page_token))
 
 
 def _comment_blocks(comments: list[ApiDiscussionComment], budget: int, prefix: str = "") -> list[str]:

@@ -24,7 +24,7 @@ from .account import Account
 from .display import day
 from .errors import WorkflowError
 from .progress import Progress, no_progress
-from .shaping import decode_cursor, encode_cursor
+from .shaping import next_cursor, page_token
 
 ModelSort = Literal["hotness", "downloads", "votes", "notebooks", "published", "updated"]
 SORT_WIRE: dict[str, ListModelsOrderBy] = {
@@ -111,12 +111,11 @@ async def search_models(
     list has no such filter, so a page may hold fewer rows)."""
     wanted = framework_name(framework) if framework else None
     answer = await account.client.models.list_models(search=query or "", owner=owner or "", sort_by=SORT_WIRE[sort_by],
-                                                     page_size=page_size, page_token=decode_cursor(cursor).get("t", ""))
+                                                     page_size=page_size, page_token=page_token(cursor))
     rows = [_row(m) for m in answer.models]
     if wanted:
         rows = [r for r in rows if wanted in r.frameworks]
-    nxt = encode_cursor({"t": answer.next_page_token}) if answer.next_page_token else None
-    return ModelList(models=rows, next_cursor=nxt)
+    return ModelList(models=rows, next_cursor=next_cursor(answer.next_page_token))
 
 
 def _handle(ref: ModelRef, instance: ApiModelInstance, version: int) -> str:

@@ -13,7 +13,7 @@ from ..kaggle.models.enums import DocumentType
 from ..kaggle.search import CLI_DOCUMENT_TYPES
 from .account import Account
 from .errors import WorkflowError
-from .shaping import decode_cursor, encode_cursor
+from .shaping import next_cursor, page_token
 
 SearchKind = Literal["all", "competitions", "datasets", "notebooks", "models", "discussions", "users"]
 KINDS: dict[str, tuple[DocumentType, ...]] = {
@@ -71,7 +71,6 @@ async def search_kaggle(account: Account, query: str, kind: SearchKind = "all", 
     if kind not in KINDS:
         raise WorkflowError(f"kind '{kind}' is not one of: {', '.join(KINDS)}.", "Pass one of those.")
     answer = await account.client.search.list_entities(query.strip(), document_types=KINDS[kind], page_size=page_size,
-                                                       page_token=str(decode_cursor(cursor).get("t", "")))
-    nxt = encode_cursor({"t": answer.next_page_token}) if answer.next_page_token else None
+                                                       page_token=page_token(cursor))
     return SearchResults(query=query, kind=kind, total=answer.total_documents, results=[_row(d) for d in answer.documents],
-                         next_cursor=nxt)
+                         next_cursor=next_cursor(answer.next_page_token))
