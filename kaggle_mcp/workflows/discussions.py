@@ -59,7 +59,9 @@ class DiscussionList(BaseModel):
     next_cursor: str | None = None
 
 
-class DiscussionPart(BaseModel):
+class PartInfo(BaseModel):
+    """Which part of which topic, and how much of the thread it holds."""
+
     topic_id: int
     title: str
     url: str
@@ -68,6 +70,9 @@ class DiscussionPart(BaseModel):
     comments_total: int
     comments_in_part: int
     tokens: int
+
+
+class DiscussionPart(PartInfo):
     text: str                         #: Kaggle users' words: the adapter fences it as untrusted
 
 
@@ -190,7 +195,7 @@ async def read_discussion(account: Account, topic: str | int, max_tokens: int = 
     blocks = [first, *_comment_blocks(comments, max_tokens - reserve)]
     parts = pack_parts(blocks, max_tokens, reserve)
     if not 1 <= part <= len(parts):
-        raise WorkflowError(f"Topic {found.id} has {len(parts)} part(s) at max_tokens={max_tokens}.",
+        raise WorkflowError(f"Topic {found.id} has {len(parts)} part(s) at this max_tokens.",
                             f"Ask for part 1 to {len(parts)}.")
     indexes = parts[part - 1]
     lines = [f"{header}\nPart {part} of {len(parts)}."]

@@ -19,7 +19,7 @@ from ..kaggle.errors import UnsafePath
 from ..kaggle.models.model_hub import ApiModel, ApiModelInstance
 from ..kaggle.models.enums import ListModelsOrderBy
 from ..kaggle.paths import safe_relative
-from ..kaggle.refs import ModelRef, framework_name, model_ref
+from ..kaggle.refs import ModelRef, framework_enum, framework_name, model_ref
 from .account import Account
 from .display import day
 from .errors import WorkflowError
@@ -108,8 +108,8 @@ async def search_models(
     page_size: int = 20,
 ) -> ModelList:
     """Models matching ``query``, by ``owner``; ``framework`` keeps those with an instance in it (Kaggle's
-    list has no such filter, so a page may hold fewer rows)."""
-    wanted = framework_name(framework) if framework else None
+    list has no such filter, so a page may hold fewer rows); an unknown framework is refused with the known ones."""
+    wanted = framework_name(framework_enum(framework)) if framework else None
     answer = await account.client.models.list_models(search=query or "", owner=owner or "", sort_by=SORT_WIRE[sort_by],
                                                      page_size=page_size, page_token=page_token(cursor))
     rows = [_row(m) for m in answer.models]
@@ -140,9 +140,12 @@ async def get_model(account: Account, model: str) -> ModelCard:
                                                               page_size=100)
         versions[instance.id] = sorted((v.version_number for v in answer.version_list.versions), reverse=True)
 
-    async with anyio.create_task_group() as tg:
-        for instance in instances:
-            tg.start_soon(fetch, instance)
+    try:
+        async with anyio.create_task_group() as tg:
+            for instance in instances:
+                tg.start_soon(fetch, instance)
+    except ExceptionGroup as group:  # Kaggle's own error, which the caller knows how to explain
+        raise group.exceptions[0] from None
     infos = []
     for i in instances:
         latest = ref.version if ref.version and ref.framework else i.version_number
@@ -197,7 +200,7 @@ async def download_model(account: Account, model: str, file: str | None = None, 
         wanted = [f for f in listing.files if f.name == file]
         if not wanted:
             names = ", ".join(f.name for f in listing.files[:20])
-            raise WorkflowError(f"{listing.handle} has no file '{file}'.", f"Pick one of: {names}.")
+            raise WorkflowError(f"{listing.handle} has no file '{file}'.", f"Pass one of: {names}.")
     safe, refused = [], []
     for f in wanted:
         try:
@@ -206,7 +209,7 @@ async def download_model(account: Account, model: str, file: str | None = None, 
         except UnsafePath as exc:
             refused.append(str(exc).removeprefix("refusing file name "))
     if file is not None and refused:
-        raise WorkflowError(f"Refused the file name {file!r}: {refused[0]}.", "Nothing was written; pick another file.")
+        raise WorkflowError(f"Refused the file name {file!r}: {refused[0]}.", "Nothing was written; pass another file.")
     dest = account.workspace.dir("models", owner, slug, framework, variation, version)
     total, base = sum(f.bytes for f in safe), 0
     written, fresh = [], []

@@ -1,4 +1,5 @@
-"""Following a notebook's run on Kaggle: its state (optionally waiting for the end) and its output."""
+"""Following a notebook's run on Kaggle: its state (optionally waiting for the end), its output, and
+pushing and following in one step (what an agent wants most of the time: one call from code to results)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import anyio
 import anyio.to_thread
 from pydantic import BaseModel
 
-from ..kaggle.errors import NotFound
+from ..kaggle.errors import KaggleError, NotFound, describe
 from ..kaggle.models.kernels import ApiGetKernelSessionStatusResponse
 from ..kaggle.refs import notebook_ref
 from ..textsafe import scrub
@@ -18,6 +19,7 @@ from .errors import WorkflowError
 from .notebooks import owner_and_slug
 from .polling import poll
 from .progress import Progress, byte_progress
+from .pushing import Pushed, PushRequest, push_notebook
 from .workspace import SavedFile, Workspace
 
 TERMINAL = {"COMPLETE", "ERROR", "CANCEL_ACKNOWLEDGED", "CANCEL_REQUESTED"}
@@ -115,3 +117,35 @@ async def notebook_output(account: Account, notebook: str, pattern: str | None =
     return RunOutput(ref=f"{owner}/{slug}", directory=workspace.relative(dest), files=files,
                      log_file=workspace.relative(log_path) if has_log else None, log=log,
                      skipped_unsafe=download.skipped)
+
+
+class PushedRun(BaseModel):
+    """A push, and when the caller waited: how its run ended (or how far it got) and what it produced.
+    `problem` says why the run could not be followed or its output fetched; the push itself succeeded."""
+
+    pushed: Pushed
+    status: RunStatus | None = None
+    output: RunOutput | None = None
+    problem: str | None = None
+
+
+async def push_and_wait(account: Account, request: PushRequest, wait_seconds: float,
+                        progress: Progress | None = None) -> PushedRun:
+    """Push, then (``wait_seconds`` > 0) wait for the run and, once it has ended, fetch its output and log.
+
+    Failures after the push are reported in ``problem``, never raised: the notebook was pushed, and an
+    error would make the caller push it again."""
+    pushed = await push_notebook(account, request)
+    if wait_seconds <= 0:
+        return PushedRun(pushed=pushed)
+    try:
+        status = await notebook_status(account, pushed.ref, wait_seconds, progress)
+    except (KaggleError, WorkflowError) as exc:
+        return PushedRun(pushed=pushed, problem=f"following the run failed: {describe(exc)}")
+    if status.status not in ("COMPLETE", "ERROR"):
+        return PushedRun(pushed=pushed, status=status)
+    try:
+        output = await notebook_output(account, pushed.ref, progress=progress)
+    except (KaggleError, WorkflowError) as exc:
+        return PushedRun(pushed=pushed, status=status, problem=f"fetching the output failed: {describe(exc)}")
+    return PushedRun(pushed=pushed, status=status, output=output)
