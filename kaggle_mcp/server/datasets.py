@@ -1,4 +1,5 @@
-"""Dataset tools: search, list files, download, and publish workspace files as a dataset."""
+"""Dataset tools: search, read a dataset's context, list files, download, and publish workspace files as a
+dataset."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pydantic import BaseModel, Field
 
 from kaggle_mcp.server.competitions import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import neutralise, next_cursor, page_token, result, saved_files, table_answer
+from kaggle_mcp.server.render import (Fence, neutralise, next_cursor, page_token, result, saved_files,
+                                      table_answer)
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import datasets as flow
+from kaggle_mcp.workflows.dataset_info import get_dataset_info as dataset_info
 from kaggle_mcp.workflows.downloads import download_dataset as download
 from kaggle_mcp.workflows.workspace import SavedFile
 
@@ -29,6 +32,14 @@ class DatasetFiles(BaseModel):
     dataset: str
     files: list[flow.DatasetFileRow]
     next_cursor: str | None = None
+
+
+class DatasetInfo(BaseModel):
+    dataset: str
+    status: str | None = None
+    tokens: int | None = None
+    truncated: list[str] = []
+    failed: list[str] = []
 
 
 class DatasetDownload(BaseModel):
@@ -56,6 +67,24 @@ async def search_datasets(
     if more:
         text += f"\nMore results may exist: call again with page={more}."
     return result(text, DatasetList(datasets=[flow.DatasetRow(**r) for r in shown], page=page, next_page=more))
+
+
+async def get_dataset_info(
+    ctx: Context,
+    dataset: DatasetArg,
+    max_tokens: Annotated[int, Field(ge=1000, le=100_000, description="Token budget of the answer.")] = 8000,
+) -> Annotated[CallToolResult, DatasetInfo]:
+    """What to know before using a dataset, in one budgeted answer: license, size, usability, description,
+    versions, files with column schemas, the notebooks that use it, its discussions, and its processing
+    status (READY once a publish is usable)."""
+    budget = max(min(max_tokens, deployment(ctx).settings.max_tokens), 1000)  # the dataset's own facts need room
+    info = await dataset_info(await account(ctx), dataset, budget, progress=progress(ctx))
+    stats, fence = info.data.get("stats", {}), Fence()
+    return result(f"Context of dataset {info.ref}. {fence.note()}\n{fence.wrap(info.toon, f'dataset {info.ref}')}\n"
+                  f'Attach it with push_notebook(dataset_sources=["{info.ref}"]), or download_dataset.',
+                  DatasetInfo(dataset=info.ref, status=info.data["dataset"].get("status"),
+                              tokens=stats.get("tokens_estimated"), truncated=stats.get("truncated", []),
+                              failed=[f"{f['section']}: {f['error']}" for f in stats.get("failed", [])]))
 
 
 async def list_dataset_files(ctx: Context, dataset: DatasetArg,
@@ -106,6 +135,7 @@ async def publish_dataset(
 
 TOOLS = (
     ToolSpec(search_datasets, "Search datasets", "dataset", read_only=True, idempotent=True),
+    ToolSpec(get_dataset_info, "Get dataset info", "dataset", read_only=True, idempotent=True),
     ToolSpec(list_dataset_files, "List dataset files", "dataset", read_only=True, idempotent=True),
     ToolSpec(download_dataset, "Download dataset", "dataset", idempotent=True),
     ToolSpec(publish_dataset, "Publish dataset", "dataset", writes=True),

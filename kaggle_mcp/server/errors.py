@@ -32,6 +32,9 @@ FINDERS = {
     "competition": "search_competitions",
     "notebook": "list_notebooks",
     "dataset": "search_datasets",
+    "model": "search_models",
+    "topic": "list_discussions",
+    "file": "list_competition_files or list_dataset_files",
 }
 FILE_LISTERS = {"competition": "list_competition_files", "dataset": "list_dataset_files"}
 # After a lost answer to a write, where to look before trying again (a blind retry may duplicate it).
@@ -39,6 +42,7 @@ VERIFY_WRITE = {
     "submit_to_competition": "list_submissions(competition=...)",
     "push_notebook": "list_notebooks(mine=true) or get_notebook_status",
     "publish_dataset": "list_dataset_files(dataset=...)",
+    "cancel_notebook_run": "get_notebook_status(notebook=...)",
 }
 CONFIGURE = (
     "Configure credentials: create an API token at https://www.kaggle.com/settings (API -> Create New "
@@ -60,7 +64,7 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
 
     message = exc.message or type(exc).__name__
     if isinstance(exc, e.InvalidReference):
-        return f"{message} Find valid ones with {FINDERS.get(exc.kind, 'the search tools')}."
+        return f"{message} Find valid ones with {FINDERS.get(exc.kind, 'search_kaggle')}."
     if isinstance(exc, e.NoCredentials):
         return f"No Kaggle credentials found. {CONFIGURE}"
     if isinstance(exc, e.MalformedCredential):
@@ -84,7 +88,7 @@ def explain(exc: KaggleError, tool: str, kind: str | None, kwargs: dict[str, Any
         if kwargs.get("file") and lister and "file" in message.lower():  # the thing exists; the file does not
             return (f"Kaggle has no file '{kwargs['file']}' in {_subject(kwargs, kind)} (404: {message}). Call "
                     f"{lister} and pass one of the names it lists.")
-        finder = FINDERS.get(kind or "", "the search tools")
+        finder = FINDERS.get(kind or "", "search_kaggle")
         return f"Kaggle could not find {_subject(kwargs, kind)} (404: {message}). Check the reference, or find it with {finder}."
     if isinstance(exc, e.RateLimited):
         after = exc.retry_after

@@ -12,14 +12,18 @@ from kaggle_mcp.server.render import Fence
 
 T = TypeVar("T")
 
-KICKOFF = """Work the Kaggle competition '{competition}' end to end with the kaggle tools:
-1. get_competition_context(competition="{competition}"): metric, data, rules, what the best notebooks do.
-2. list_notebooks(competition="{competition}") and read_notebook on the one or two most useful.
-3. Write a simple, correct baseline that reads /kaggle/input/{competition}/ and writes submission.csv.
-4. push_notebook(title=..., source=..., competition_sources=["{competition}"]) to run it on Kaggle.
-5. get_notebook_status(notebook=<ref>, wait_seconds=300) until COMPLETE (on ERROR read the log and fix).
-6. get_notebook_output(notebook=<ref>) to fetch submission.csv and the log.
-7. Ask me before submit_to_competition(..., confirm=true); then list_submissions for the score.
+KICKOFF = """Work the Kaggle competition '{competition}' end to end with the kaggle tools (if that is not its
+exact slug, find it with search_competitions first):
+1. get_competition_context(competition="{competition}"): metric, data, rules, what the best notebooks and
+   discussions say (an ended competition's winners' write-ups too).
+2. Write a simple, correct baseline that reads /kaggle/input/{competition}/ and writes submission.csv.
+3. push_notebook(title=..., source=..., competition_sources=["{competition}"], wait_seconds=600): runs it on
+   Kaggle and answers with the saved submission.csv path and the log tail. On ERROR fix the code from the
+   log and push again; if the run is still going, get_notebook_status(notebook=<ref>, wait_seconds=600).
+4. Ask me, then submit_to_competition(competition="{competition}", file=<that path>, message=...,
+   confirm=true): it answers with the public score. (A code competition takes notebook=<ref> and
+   file="submission.csv".)
+For ideas: read_notebook, list_discussions(competition="{competition}") and read_discussion, preview_file.
 Then improve one idea at a time, keeping a short log of what each change scored."""
 
 
@@ -52,7 +56,7 @@ def register(mcp: MCPServer) -> None:
         return f"{fence.note()}\n{fence.wrap(got.text, f'notebook {got.ref}')}{more}"
 
     @mcp.prompt(name="competition_kickoff", title="Kick off a competition",
-                description="A step-by-step plan: context, read notebooks, push a baseline, follow it, submit.")
+                description="A step-by-step plan: context, push a baseline and wait for it, submit.")
     def competition_kickoff(competition: str) -> str:
         return KICKOFF.format(competition=competition)
 

@@ -35,7 +35,8 @@ from kaggle_mcp.server.registration import ToolSpec, register
 log = logging.getLogger("kaggle_mcp.server")
 
 PACKAGE = Path(__file__).resolve().parents[1]
-TOOL_MODULES = ("competitions", "submissions", "notebooks", "runs", "datasets", "identity")
+TOOL_MODULES = ("competitions", "submissions", "notebooks", "runs", "datasets", "previews", "discussions", "model_hub",
+                "search", "identity")
 
 
 def catalog_key(mode: str) -> str:

@@ -32,6 +32,19 @@ BAD_ARGUMENTS = [
     ("list_dataset_files", {"dataset": "lonely"}, ["owner/slug"]),
     ("download_dataset", {"dataset": "alice/no-such-dataset"}, ["404", "search_datasets"]),
     ("publish_dataset", {"dataset": "stolen-keys", "paths": ["~/.ssh"]}, ["outside the workspace"]),
+    ("list_discussions", {"competition": "titanic", "dataset": "alice/x"}, ["not competition and dataset",
+                                                                            "once per forum"]),
+    ("read_discussion", {"topic": "not a topic"}, ["numeric id", "list_discussions"]),
+    ("search_models", {"framework": "cobol"}, ["not a Kaggle model framework", "pyTorch"]),
+    ("get_model", {"model": "carol/olympiad-solver/keras/1.5b"}, ["has no keras/1.5b instance",
+                                                                  'get_model(model="carol/olympiad-solver")']),
+    ("list_model_files", {"model": "carol/olympiad-solver"}, ["has 4 instances", "carol/olympiad-solver/pyTorch/1.5b"]),
+    ("download_model", {"model": "carol/olympiad-solver/pyTorch/1.5b/2", "file": "weights.bin"},
+     ["has no file 'weights.bin'", "model.pt"]),
+    ("cancel_notebook_run", {"notebook": "sandbox-user/never-ran-here"}, ["never run", "push_notebook"]),
+    ("get_dataset_info", {"dataset": "alice/no-such-dataset"}, ["404", "search_datasets"]),
+    ("preview_file", {"file": "train.csv"}, ["exactly one of competition or dataset", "list_competition_files"]),
+    ("search_kaggle", {"query": "  "}, ["needs words", "query="]),
 ]
 
 

@@ -35,7 +35,7 @@ async def test_streamable_http_serves_tools(open_app):
     async with Client(f"{open_app}/mcp") as c:
         tools = (await c.list_tools()).tools
         me = await c.call_tool("whoami", {})
-    assert len(tools) == 17 and me.structured_content["username"] == "sandbox-user", text_of(me)
+    assert len(tools) == 27 and me.structured_content["username"] == "sandbox-user", text_of(me)
     assert re.fullmatch(r"[\d.]+ h used of 30 h this week", me.structured_content["gpu_quota"]), text_of(me)
 
 

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.anyio
 
 READ_TOOLS = {"search_competitions", "get_competition_context", "list_competition_files", "download_competition_data",
               "get_leaderboard", "list_submissions", "list_notebooks", "read_notebook", "get_notebook_status",
-              "get_notebook_output", "search_datasets", "list_dataset_files", "download_dataset", "whoami"}
-WRITE_TOOLS = {"submit_to_competition", "push_notebook", "publish_dataset"}
+              "get_notebook_output", "search_datasets", "list_dataset_files", "download_dataset", "whoami",
+              "list_discussions", "read_discussion", "search_models", "get_model", "list_model_files", "download_model",
+              "get_dataset_info", "preview_file", "search_kaggle"}
+WRITE_TOOLS = {"submit_to_competition", "push_notebook", "publish_dataset", "cancel_notebook_run"}
+WRITES_WORKSPACE = {"download_competition_data", "download_dataset", "get_notebook_output", "download_model"}
 CONTRACT_PARAMS = {
     "search_competitions": {"query", "category", "sort_by", "page"},
     "get_competition_context": {"competition", "top_notebooks", "max_tokens", "refresh"},
@@ -30,7 +33,7 @@ CONTRACT_PARAMS = {
     "read_notebook": {"notebook", "version", "max_tokens", "part"},
     "push_notebook": {"title", "source", "path", "notebook", "kernel_type", "language", "accelerator", "internet",
                       "private", "competition_sources", "dataset_sources", "kernel_sources", "model_sources",
-                      "timeout_minutes", "confirm"},
+                      "timeout_minutes", "confirm", "wait_seconds"},
     "get_notebook_status": {"notebook", "wait_seconds"},
     "get_notebook_output": {"notebook", "pattern", "log_lines"},
     "search_datasets": {"query", "sort_by", "file_type", "license", "user", "page"},
@@ -38,6 +41,16 @@ CONTRACT_PARAMS = {
     "download_dataset": {"dataset", "file", "unzip"},
     "publish_dataset": {"dataset", "paths", "title", "private", "version_notes", "license", "confirm"},
     "whoami": set(),
+    "list_discussions": {"competition", "dataset", "notebook", "model", "search", "sort_by", "solutions_only", "cursor"},
+    "read_discussion": {"topic", "max_tokens", "part"},
+    "search_models": {"query", "owner", "framework", "sort_by", "cursor"},
+    "get_model": {"model"},
+    "list_model_files": {"model", "cursor"},
+    "download_model": {"model", "file"},
+    "cancel_notebook_run": {"notebook"},
+    "get_dataset_info": {"dataset", "max_tokens"},
+    "preview_file": {"competition", "dataset", "file", "rows"},
+    "search_kaggle": {"query", "kind", "cursor"},
 }
 
 
@@ -59,9 +72,10 @@ async def test_tools_follow_the_contract(server, mode):
         assert tool.title and len(tool.description) > 80, name
         assert tool.output_schema and tool.output_schema.get("type") == "object", name
         hints = tool.annotations
-        assert hints.read_only_hint == (name not in WRITE_TOOLS | {"download_competition_data", "download_dataset",
-                                                                   "get_notebook_output"}), name
-        assert hints.open_world_hint is True and hints.destructive_hint is False, name
+        assert hints.read_only_hint == (name not in WRITE_TOOLS | WRITES_WORKSPACE), name
+        assert hints.open_world_hint is True, name
+        assert hints.destructive_hint == (name == "cancel_notebook_run"), name  # it ends work in progress
+        assert hints.idempotent_hint == (name not in {"push_notebook", "submit_to_competition", "publish_dataset"}), name
 
 
 async def test_whoami_names_the_source_never_the_secret(server, mode):
@@ -99,7 +113,8 @@ async def test_resources_and_prompt(server, mode):
     assert data["competition"]["title"].startswith("Titanic") and "never as instructions" in data["notice"]
     assert "<untrusted-kaggle-content" not in context
     assert "```python" in notebook
-    assert "push_notebook" in prompt.messages[0].content.text
+    plan = prompt.messages[0].content.text
+    assert 'competition_sources=["titanic"], wait_seconds=600' in plan and "submit_to_competition(" in plan
 
 
 async def test_context_is_fenced_and_reports_progress(server):

@@ -24,7 +24,7 @@ def test_inspector_lists_tools(subprocess_env):
     proc = inspect(subprocess_env, "--method", "tools/list")
     assert proc.returncode == 0, proc.stderr
     names = {tool["name"] for tool in json.loads(proc.stdout)["tools"]}
-    assert {"search_competitions", "push_notebook", "whoami"} <= names and len(names) == 17
+    assert {"search_competitions", "push_notebook", "whoami"} <= names and len(names) == 27
 
 
 def test_inspector_calls_a_tool(subprocess_env):

@@ -129,3 +129,59 @@ async def test_kaggle_authored_text_cannot_forge_a_fence(server):
         tags = re.findall(r"<\s*/?\s*untrusted[\s_-]*kaggle[\s_-]*content(-[0-9a-f]{12})?", text, re.I)
         assert all(tag and tag[1:] in own for tag in tags), (tags, text[:800])
         assert len(own) <= 1  # one nonce per answer
+
+
+async def test_push_and_wait_answers_with_the_runs_output_and_log(server, workspace):
+    progress: list[str] = []
+
+    async def on_progress(done, total, message):
+        progress.append(message or "")
+
+    async with Client(server) as c:
+        done = await c.call_tool("push_notebook", {"title": "Push and wait test", "source": SCRIPT, "wait_seconds": 120,
+                                                   "competition_sources": ["titanic"]}, progress_callback=on_progress)
+        failed = await c.call_tool("push_notebook", {"title": "Push and wait failure", "wait_seconds": 120,
+                                                     "source": "print('before')\nraise ValueError('no luck')\n"})
+    text, out = text_of(done), done.structured_content
+    assert not done.is_error, text
+    assert out["ref"] == "sandbox-user/push-and-wait-test" and out["run"]["status"] == "COMPLETE"
+    saved = out["output"]["files"][0]["file"]
+    assert saved == "notebooks/sandbox-user/push-and-wait-test/output/submission.csv" and (workspace / saved).is_file()
+    assert out["output"]["log_tail"].splitlines()[-1] == "line 29" and len(out["output"]["log_tail"].splitlines()) == 20
+    assert "sandbox-user/push-and-wait-test: COMPLETE." in text and saved in text and "submit_to_competition(" in text
+    assert text.count("<untrusted-kaggle-content source=") == 1
+    assert any("Downloading output" in m for m in progress)
+    assert failed.structured_content["run"]["status"] == "ERROR" and not failed.is_error
+    assert "ValueError: no luck" in failed.structured_content["output"]["log_tail"]
+    assert "Fix the code (the log is below) and push again." in text_of(failed)
+
+
+async def test_a_push_whose_output_cannot_be_fetched_says_not_to_push_again(fresh_sandbox, settings_for, monkeypatch):
+    from kaggle_mcp.server import build_server
+
+    monkeypatch.setenv("KAGGLE_MCP_RETRY_SECONDS", "0.5")
+    fresh_sandbox.set_faults("5xx=1.0,only=ListKernelSessionOutput")
+    async with Client(build_server(settings_for(fresh_sandbox))) as c:
+        done = await c.call_tool("push_notebook", {"title": "Output goes missing", "source": "print(1)",
+                                                   "wait_seconds": 60})
+    text = text_of(done)
+    assert not done.is_error, text
+    assert done.structured_content["run"]["status"] == "COMPLETE" and done.structured_content["output"] is None
+    assert "The push worked, but fetching the output failed" in text and "Do not push again" in text
+    assert fresh_sandbox.call_counts["kernels.KernelsApiService/SaveKernel"] == 1
+
+
+async def test_a_run_still_going_is_cancelled_and_status_reports_it(server):
+    async with Client(server) as c:
+        pushed = await c.call_tool("push_notebook", {"title": "Cancel me please", "wait_seconds": 1,
+                                                     "source": "import time\ntime.sleep(120)\n"})
+        ref = pushed.structured_content["ref"]
+        stopped = await c.call_tool("cancel_notebook_run", {"notebook": ref})
+        status = await c.call_tool("get_notebook_status", {"notebook": f"https://www.kaggle.com/code/{ref}"})
+        again = await c.call_tool("cancel_notebook_run", {"notebook": ref})
+    assert pushed.structured_content["run"]["status"] in ("QUEUED", "RUNNING"), text_of(pushed)
+    assert pushed.structured_content["output"] is None and "wait_seconds=300" in text_of(pushed)
+    assert not stopped.is_error, text_of(stopped)
+    assert stopped.structured_content["stopped"] and stopped.structured_content["status"] == "CANCEL_ACKNOWLEDGED"
+    assert status.structured_content["status"] == "CANCEL_ACKNOWLEDGED" and "was cancelled" in text_of(status)
+    assert_actionable(again, "already CANCEL_ACKNOWLEDGED", "get_notebook_output")

@@ -32,7 +32,7 @@ async def test_catalog_lists_what_building_every_tool_gives(sandbox, settings_fo
     second = await listing(env)  # listed from the catalog
     async with Client(build_server(settings_for(sandbox))) as c:  # built eagerly, in process
         eager = [t.model_dump() for t in (await c.list_tools()).tools]
-    assert first == second == eager and len(eager) == 17
+    assert first == second == eager and len(eager) == 27
 
 
 async def test_a_stale_catalog_is_repaired_and_the_client_told(subprocess_env, tmp_path):

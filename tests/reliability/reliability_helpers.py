@@ -19,8 +19,10 @@ NEXT_STEP = re.compile(r"\b(call|pass|retry|check|use|try|configure|set|run|fix|
 ALL_READ_TOOLS = ["search_competitions", "get_competition_context", "list_competition_files",
                   "download_competition_data", "get_leaderboard", "list_submissions", "list_notebooks",
                   "read_notebook", "get_notebook_status", "get_notebook_output", "search_datasets",
-                  "list_dataset_files", "download_dataset", "whoami"]
-WRITE_TOOLS = ["submit_to_competition", "push_notebook", "publish_dataset"]
+                  "list_dataset_files", "download_dataset", "whoami", "list_discussions", "read_discussion",
+                  "search_models", "get_model", "list_model_files", "download_model", "get_dataset_info",
+                  "preview_file", "search_kaggle"]
+WRITE_TOOLS = ["submit_to_competition", "push_notebook", "publish_dataset", "cancel_notebook_run"]
 
 
 def text_of(result) -> str:
@@ -104,7 +106,7 @@ def file_text_blobs(root: Path):
 
 
 def every_tool_call(workspace: Path) -> list[tuple[str, dict]]:
-    """A success and an error path for each of the 17 tools (files they need are created here)."""
+    """A success and an error path for each of the 27 tools (files they need are created here)."""
     (workspace / "sub.csv").write_text("PassengerId,Survived\n892,0\n893,1\n")
     (workspace / "bad.csv").write_text("id,label\n1,0\n")
     (workspace / "pub").mkdir(exist_ok=True)
@@ -146,4 +148,20 @@ def every_tool_call(workspace: Path) -> list[tuple[str, dict]]:
         ("download_dataset", {"dataset": "nobody/nothing-here"}),
         ("publish_dataset", {"dataset": "canary-data", "paths": ["pub"], "title": "Canary Data Set"}),
         ("publish_dataset", {"dataset": "canary-data", "paths": ["~/.ssh"]}),
+        ("list_discussions", {"competition": "titanic"}),
+        ("list_discussions", {"competition": "titanic", "dataset": "alice/titanic-extra-features"}),
+        ("read_discussion", {"topic": "https://www.kaggle.com/competitions/house-prices-2019/discussion/960691"}),
+        ("read_discussion", {"topic": "not a topic"}),
+        ("search_models", {"query": "bert"}), ("search_models", {"framework": "cobol"}),
+        ("get_model", {"model": "carol/olympiad-solver"}), ("get_model", {"model": "nobody/nothing-here"}),
+        ("list_model_files", {"model": "dmitri/retail-lightgbm"}), ("list_model_files", {"model": "carol/olympiad-solver"}),
+        ("download_model", {"model": "dmitri/retail-lightgbm", "file": "params.json"}),
+        ("download_model", {"model": "dmitri/retail-lightgbm", "file": "../../outside.json"}),
+        ("cancel_notebook_run", {"notebook": "canary-script-run"}),
+        ("cancel_notebook_run", {"notebook": "nobody/nothing-here"}),
+        ("get_dataset_info", {"dataset": "alice/titanic-extra-features"}),
+        ("get_dataset_info", {"dataset": "nobody/nothing-here"}),
+        ("preview_file", {"competition": "titanic", "file": "train.csv", "rows": 3}),
+        ("preview_file", {"competition": "titanic", "file": "nope.csv"}),
+        ("search_kaggle", {"query": "titanic"}), ("search_kaggle", {"query": " "}),
     ]

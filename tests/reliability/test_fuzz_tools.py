@@ -97,6 +97,16 @@ VALID_ARGS = {
     "download_dataset": {"dataset": "alice/titanic-extra-features", "file": "cabin_decks.csv"},
     "publish_dataset": {"dataset": "fuzz-data", "paths": ["sub.csv"], "title": "Fuzz Data Set"},
     "whoami": {},
+    "list_discussions": {"competition": "titanic"},
+    "read_discussion": {"topic": 960691},
+    "search_models": {"query": "bert"},
+    "get_model": {"model": "carol/olympiad-solver"},
+    "list_model_files": {"model": "dmitri/retail-lightgbm"},
+    "download_model": {"model": "dmitri/retail-lightgbm", "file": "params.json"},
+    "cancel_notebook_run": {"notebook": "sandbox-user/titanic-gender-class-baseline"},
+    "get_dataset_info": {"dataset": "alice/titanic-extra-features", "max_tokens": 2000},
+    "preview_file": {"competition": "titanic", "file": "train.csv", "rows": 3},
+    "search_kaggle": {"query": "titanic"},
 }
 
 
@@ -155,12 +165,15 @@ def fuzz_env(tmp_path_factory):
 TOOLS = ["search_competitions", "get_competition_context", "list_competition_files", "download_competition_data",
          "get_leaderboard", "list_submissions", "submit_to_competition", "list_notebooks", "read_notebook",
          "push_notebook", "get_notebook_status", "get_notebook_output", "search_datasets", "list_dataset_files",
-         "download_dataset", "publish_dataset", "whoami"]
+         "download_dataset", "publish_dataset", "whoami", "list_discussions", "read_discussion", "search_models",
+         "get_model", "list_model_files", "download_model", "cancel_notebook_run", "get_dataset_info", "preview_file",
+         "search_kaggle"]
 # CI runs a fixed, derandomized set; KMCP_FUZZ_RANDOM=1 KMCP_FUZZ_SCALE=10 explores further.
 RANDOM = os.environ.get("KMCP_FUZZ_RANDOM") == "1"
 SCALE = float(os.environ.get("KMCP_FUZZ_SCALE") or 1)
 EXAMPLES = {"get_competition_context": 15, "push_notebook": 20, "download_dataset": 25,
-            "download_competition_data": 30, "whoami": 3}
+            "download_competition_data": 30, "whoami": 3, "get_dataset_info": 15, "read_discussion": 20,
+            "download_model": 20, "cancel_notebook_run": 20}
 
 
 def _escapes(kaggle_side: str) -> list[str]:
