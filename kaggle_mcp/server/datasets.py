@@ -130,7 +130,8 @@ async def publish_dataset(
     verb = "Created" if done.created else "Added a new version to"
     visibility = "private" if done.private else "public"
     return result(f"{verb} {done.dataset} ({neutralise(done.url or '')}; {visibility}); Kaggle processes it for a minute before it is "
-                  f"usable. Attach it with push_notebook(dataset_sources=[\"{done.dataset}\"]).", done)
+                  f'usable (get_dataset_info(dataset="{done.dataset}") shows its status). Attach it with '
+                  f'push_notebook(dataset_sources=["{done.dataset}"]).', done)
 
 
 TOOLS = (

@@ -41,11 +41,15 @@ async def test_datasets_search_download_and_publish_versions(server, workspace):
                                                         "title": "My feature set"})
         version = await c.call_tool("publish_dataset", {"dataset": "sandbox-user/my-feature-set",
                                                         "paths": ["features/a.csv"], "version_notes": "again"})
+        info = await c.call_tool("get_dataset_info", {"dataset": "sandbox-user/my-feature-set"})
     assert files.structured_content["files"] and got.structured_content["files"], text_of(got)
     assert all((workspace / f["file"]).is_file() for f in got.structured_content["files"])
     assert created.structured_content["created"] is True, text_of(created)
     assert version.structured_content["created"] is False, text_of(version)
     assert created.structured_content["dataset"] == "sandbox-user/my-feature-set"
+    assert 'get_dataset_info(dataset="sandbox-user/my-feature-set") shows its status' in text_of(version)
+    assert info.structured_content["status"] in ("READY", "PENDING", "PROCESSING"), text_of(info)
+    assert "again" in text_of(info)  # the new version's notes
 
 
 async def test_submit_then_list_submissions(fresh_server, workspace):
