@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.anyio]
 MCPB_PACKAGE = ROOT / ".ci" / "node" / "node_modules" / "@anthropic-ai" / "mcpb"
 MCPB = ROOT / ".ci" / "node" / "node_modules" / ".bin" / "mcpb"
 HOST_CONFIG = Path(__file__).with_name("host_config.mjs")
-WRITE_TOOLS = {"push_notebook", "publish_dataset", "submit_to_competition"}
+WRITE_TOOLS = {"push_notebook", "publish_dataset", "submit_to_competition", "cancel_notebook_run"}
 
 
 @pytest.fixture(scope="module")
