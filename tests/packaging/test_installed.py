@@ -17,7 +17,7 @@ from packaging_helpers import ROOT, run
 
 pytestmark = pytest.mark.slow
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
-DEMO_DONE = "Done in 8 tool calls."
+DEMO_DONE = "Done in 4 tool calls."
 
 
 @pytest.fixture(params=["wheel", "sdist"])
@@ -38,7 +38,7 @@ def test_version(installed, tmp_path):
 
 def test_demo(installed, tmp_path):
     out = run(installed.bin / "kaggle-agent-mcp", "demo", cwd=tmp_path, env=installed.env(tmp_path), timeout=300).stdout
-    assert "[8/8] submit_to_competition(" in out and DEMO_DONE in out
+    assert "[4/4] submit_to_competition(" in out and DEMO_DONE in out
 
 
 @pytest.mark.anyio
