@@ -18,3 +18,13 @@ def assert_actionable(result, *needles: str) -> str:
     for needle in needles:
         assert needle.lower() in text.lower(), f"{needle!r} not in {text!r}"
     return text
+
+
+# A fence's tags, with or without the per-answer nonce suffix (`untrusted.Fence`).
+FENCE = re.compile(r'<untrusted-kaggle-content(?P<nonce>-[0-9a-f]+)? source="(?P<source>[^"]*)">\n(?P<body>.*?)\n'
+                   r'</untrusted-kaggle-content(?P=nonce)?>', re.S)
+
+
+def fences(text: str) -> dict[str, str]:
+    """The fenced blocks of an answer, by source; each must be closed by its own tag."""
+    return {m["source"]: m["body"] for m in FENCE.finditer(text)}

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, text_of
+from mcp_helpers import assert_actionable, fences, text_of
 
 from kaggle_mcp.server import build_server
 
@@ -82,7 +82,7 @@ async def test_a_340_comment_thread_in_parts_covers_every_comment_once(sandbox, 
     for n, answer in enumerate(answers, start=1):
         text = text_of(answer)
         assert o200k(text) <= budget, (n, o200k(text))               # the whole answer, fence and all
-        assert text.count("<untrusted-kaggle-content source=") == 1 and text.rstrip().count("</untrusted-kaggle-content>") == 1
+        assert list(fences(text)) == [f"discussion {topic}"]
         assert f"Part {n} of {parts}." in text
         assert (f"read_discussion(topic={topic}, max_tokens={budget}, part={n + 1})" in text) == (n < parts)
         paths = PATH.findall(text)
@@ -99,6 +99,6 @@ async def test_a_topic_by_url_reads_as_fenced_markdown(server):
     text = text_of(read)
     assert not read.is_error, text
     assert read.structured_content["title"] == "1st place solution write-up" and read.structured_content["parts"] == 1
-    inside = text.split('<untrusted-kaggle-content source="discussion 960691">\n', 1)[1]
+    inside = fences(text)["discussion 960691"]
     assert inside.startswith("1st place solution write-up\n") and "```\n" in inside and "<p>" not in inside
     assert re.search(r"^#\d+\.\d+\.\d+ ", inside, re.M)  # a reply to a reply

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, text_of
+from mcp_helpers import assert_actionable, fences, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -149,7 +149,7 @@ async def test_push_and_wait_answers_with_the_runs_output_and_log(server, worksp
     assert saved == "notebooks/sandbox-user/push-and-wait-test/output/submission.csv" and (workspace / saved).is_file()
     assert out["output"]["log_tail"].splitlines()[-1] == "line 29" and len(out["output"]["log_tail"].splitlines()) == 20
     assert "sandbox-user/push-and-wait-test: COMPLETE." in text and saved in text and "submit_to_competition(" in text
-    assert text.count("<untrusted-kaggle-content source=") == 1
+    assert list(fences(text)) == ["run log of sandbox-user/push-and-wait-test"]
     assert any("Downloading output" in m for m in progress)
     assert failed.structured_content["run"]["status"] == "ERROR" and not failed.is_error
     assert "ValueError: no luck" in failed.structured_content["output"]["log_tail"]

@@ -7,20 +7,11 @@ import io
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, text_of
+from mcp_helpers import assert_actionable, fences, text_of
 
 from kaggle_mcp.context.encode import decode_context
 
 pytestmark = pytest.mark.anyio
-FENCED = '<untrusted-kaggle-content source="{}">\n'
-
-
-def fenced(text: str, source: str) -> str:
-    """The text inside the one fence with that source."""
-    inside = text.split(FENCED.format(source), 1)[1]
-    return inside[:inside.index("\n</untrusted-kaggle-content>")]
-
-
 async def test_dataset_info_is_a_fenced_toon_context_within_budget(server, o200k):
     seen: list[str] = []
 
@@ -32,7 +23,7 @@ async def test_dataset_info_is_a_fenced_toon_context_within_budget(server, o200k
                                                       "max_tokens": 2000}, progress_callback=progress)
     text = text_of(info)
     assert not info.is_error, text
-    data = decode_context(fenced(text, "dataset erin/store-sales-formats"))  # any TOON decoder reads it
+    data = decode_context(fences(text)["dataset erin/store-sales-formats"])  # any TOON decoder reads it
     assert data["dataset"]["status"] == "READY" and {s["file"] for s in data["schemas"]} >= {"sales.parquet", "oil.tsv"}
     assert info.structured_content == {"dataset": "erin/store-sales-formats", "status": "READY",
                                        "tokens": data["stats"]["tokens_estimated"], "truncated": data["stats"]["truncated"],
@@ -52,11 +43,11 @@ async def test_preview_shows_the_files_first_rows_fenced(server, workspace):
     records = got.structured_content["records"]
     assert [r["Name"] for r in records] == [r["Name"] for r in first] and got.structured_content["rows"] == 891
     assert text.startswith("train.csv of competition titanic (csv, ")
-    table = fenced(text, "competition titanic train.csv")
+    table = fences(text)["competition titanic train.csv"]
     assert table.startswith("records[3]{PassengerId,Survived,Pclass,Name,") and first[0]["Ticket"] in table
     assert "columns[12]{name,dtype,missing}:" in text
     assert parquet.structured_content["rows"] == 20_000 and parquet.structured_content["records"] == []
-    assert "<untrusted-kaggle-content" not in text_of(parquet) and "Parquet rows are not shown" in text_of(parquet)
+    assert not fences(text_of(parquet)) and "Parquet rows are not shown" in text_of(parquet)
 
 
 async def test_search_kaggle_rows_feed_the_other_tools(server):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, text_of
+from mcp_helpers import assert_actionable, fences, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -20,8 +20,8 @@ async def test_search_then_read_a_card(server):
     assert not card.is_error, text
     assert "instances[4]{framework,variation,versions,license,size,handle}:" in text
     assert 'pyTorch,1.5b,"3,2,1",Apache 2.0,156.3 KB,carol/olympiad-solver/pyTorch/1.5b/3' in text
-    fenced = text.split('<untrusted-kaggle-content source="model card of carol/olympiad-solver">\n', 1)[1]
-    assert fenced.startswith("# Model Summary") and fenced.rstrip().endswith("</untrusted-kaggle-content>")
+    card_text = fences(text)["model card of carol/olympiad-solver"]
+    assert card_text.startswith("# Model Summary") and "| 7b | 0.58 |" in card_text
     assert "carol/olympiad-solver/pyTorch/1.5b/3" in card.structured_content["model_sources"]
     assert_actionable(missing, "404", "search_models")
 
