@@ -150,7 +150,7 @@ def every_tool_call(workspace: Path) -> list[tuple[str, dict]]:
         ("publish_dataset", {"dataset": "canary-data", "paths": ["~/.ssh"]}),
         ("list_discussions", {"competition": "titanic"}),
         ("list_discussions", {"competition": "titanic", "dataset": "alice/titanic-extra-features"}),
-        ("read_discussion", {"topic": "https://www.kaggle.com/competitions/house-prices-2019/discussion/960691"}),
+        ("read_discussion", {"topic": "https://www.kaggle.com/competitions/house-prices-2019/discussion/600001"}),
         ("read_discussion", {"topic": "not a topic"}),
         ("search_models", {"query": "bert"}), ("search_models", {"framework": "cobol"}),
         ("get_model", {"model": "carol/olympiad-solver"}), ("get_model", {"model": "nobody/nothing-here"}),

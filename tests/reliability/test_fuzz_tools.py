@@ -98,7 +98,7 @@ VALID_ARGS = {
     "publish_dataset": {"dataset": "fuzz-data", "paths": ["sub.csv"], "title": "Fuzz Data Set"},
     "whoami": {},
     "list_discussions": {"competition": "titanic"},
-    "read_discussion": {"topic": 960691},
+    "read_discussion": {"topic": 600001},
     "search_models": {"query": "bert"},
     "get_model": {"model": "carol/olympiad-solver"},
     "list_model_files": {"model": "dmitri/retail-lightgbm"},
