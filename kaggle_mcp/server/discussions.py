@@ -10,7 +10,7 @@ from pydantic import Field
 
 from kaggle_mcp.server.competitions import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
-from kaggle_mcp.server.render import Fence, estimate_tokens, result, table_answer
+from kaggle_mcp.server.render import Fence, fence_overhead, result, table_answer
 from kaggle_mcp.server.request import account, deployment
 from kaggle_mcp.workflows import discussions as flow
 
@@ -51,11 +51,11 @@ async def read_discussion(
     the tree (#3.1 is the first reply to comment 3). Long threads come in parts: the answer says how to
     get the next."""
     budget = max(min(max_tokens, deployment(ctx).settings.max_tokens), 1000)  # a thread needs room for one comment
-    fence = Fence()
-    frame = estimate_tokens(fence.note() + fence.wrap("", "discussion 0000000000")) + 30  # this answer's own words
+    frame = fence_overhead("discussion 0000000000") + 30  # this answer's own words, the same on every call
     got = await flow.read_discussion(await account(ctx), topic, budget - frame, part)
     more = (f"\nContinue with read_discussion(topic={got.topic_id}, max_tokens={max_tokens}, part={got.part + 1})."
             if got.part < got.parts else "")
+    fence = Fence()
     return result(f"{fence.note()}\n{fence.wrap(got.text, f'discussion {got.topic_id}')}{more}",
                   flow.PartInfo(**got.model_dump(exclude={"text"})))
 

@@ -17,8 +17,8 @@ from kaggle_mcp.untrusted import Fence, neutralise  # adapters fence Kaggle-auth
 from kaggle_mcp.workflows.shaping import (decode_cursor, encode_cursor, estimate_tokens, fit_rows, next_cursor,
                                           page_token, plain, present_columns, toon)
 
-__all__ = ["Fence", "estimate_tokens", "fit_rows", "neutralise", "next_cursor", "page_token", "result",
-           "saved_files", "scrub", "skipped_note", "table_answer", "tail", "tail_within", "toon"]
+__all__ = ["Fence", "estimate_tokens", "fence_overhead", "fit_rows", "neutralise", "next_cursor", "page_token",
+           "result", "saved_files", "scrub", "skipped_note", "table_answer", "tail", "tail_within", "toon"]
 
 if TYPE_CHECKING:
     from kaggle_mcp.workflows.workspace import SavedFile
@@ -29,6 +29,14 @@ def result(text: str, structured: BaseModel) -> CallToolResult:
         content=[TextContent(type="text", text=scrub(text))],
         structured_content=plain(structured.model_dump(mode="json", by_alias=True)),
     )
+
+
+def fence_overhead(source: str) -> int:
+    """The tokens a fence and its note add to an answer, charged for the costliest nonce: a text cut into
+    parts around them must be cut the same way on every call, whatever nonce each answer draws."""
+    fence = Fence()
+    costliest = ("0a" * len(fence.nonce))[:len(fence.nonce)]  # digit, letter, ...: every character a piece
+    return estimate_tokens((fence.note() + fence.wrap("", source)).replace(fence.nonce, costliest))
 
 
 def table_answer(name: str, rows: list[dict[str, Any]], budget: int, *, cursor: str | None = None,
