@@ -12,6 +12,8 @@ from mcp_helpers import assert_actionable, fences, text_of
 from kaggle_mcp.context.encode import decode_context
 
 pytestmark = pytest.mark.anyio
+
+
 async def test_dataset_info_is_a_fenced_toon_context_within_budget(server, o200k):
     seen: list[str] = []
 
