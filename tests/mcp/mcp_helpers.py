@@ -9,6 +9,20 @@ def text_of(result) -> str:
     return "\n".join(getattr(block, "text", "") for block in result.content)
 
 
+class ProgressLog:
+    """A progress_callback for call_tool that keeps every report the server sent, in order."""
+
+    def __init__(self) -> None:
+        self.reports: list[tuple[float, float | None, str]] = []
+
+    async def __call__(self, done: float, total: float | None, message: str | None) -> None:
+        self.reports.append((done, total, message or ""))
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for _, _, message in self.reports]
+
+
 def assert_actionable(result, *needles: str) -> str:
     """An error the model can act on: flagged, never the SDK's bare crash text, mentions each needle."""
     text = text_of(result)

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from mcp_helpers import text_of
+from mcp_helpers import ProgressLog, text_of
 
 pytestmark = pytest.mark.anyio
 
 
 async def test_download_competition_files_into_the_workspace(server, workspace):
-    seen: list[str] = []
-
-    async def progress(done, total, message):
-        seen.append(message or "")
-
+    progress = ProgressLog()
     async with Client(server) as c:
         listed = await c.call_tool("list_competition_files", {"competition": "titanic"})
         everything = await c.call_tool("download_competition_data", {"competition": "titanic"}, progress_callback=progress)
@@ -26,7 +22,7 @@ async def test_download_competition_files_into_the_workspace(server, workspace):
     assert (workspace / "competitions/titanic/train.csv").read_text().startswith("PassengerId")
     assert not (workspace / "competitions/titanic/titanic.zip").exists()
     assert one.structured_content["files"][0]["file"] == "competitions/titanic/test.csv"
-    assert any("Downloading" in m for m in seen)
+    assert any("Downloading" in m for m in progress.messages)
 
 
 async def test_datasets_search_download_and_publish_versions(server, workspace):

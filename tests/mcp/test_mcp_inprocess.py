@@ -6,7 +6,7 @@ import re
 
 import pytest
 from mcp import Client
-from mcp_helpers import text_of
+from mcp_helpers import ProgressLog, text_of
 
 from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.server import build_server
@@ -118,11 +118,7 @@ async def test_resources_and_prompt(server, mode):
 
 
 async def test_context_is_fenced_and_reports_progress(server):
-    seen: list[str] = []
-
-    async def progress(done, total, message):
-        seen.append(message or "")
-
+    progress = ProgressLog()
     async with Client(server) as c:
         result = await c.call_tool("get_competition_context", {"competition": "https://www.kaggle.com/c/titanic",
                                                                "top_notebooks": 2, "max_tokens": 3000},
@@ -133,4 +129,4 @@ async def test_context_is_fenced_and_reports_progress(server):
     assert len(opening) == 1 and f"</untrusted-kaggle-content-{opening[0]}>" in text  # one fence, its own nonce
     assert f"untrusted-kaggle-content-{opening[0]}" in text.split("\n", 1)[0]  # the note names it
     assert result.structured_content["competition"] == "titanic"
-    assert seen
+    assert progress.reports

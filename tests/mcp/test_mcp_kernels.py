@@ -6,7 +6,7 @@ import json
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, assert_only_own_fences, fences, text_of
+from mcp_helpers import ProgressLog, assert_actionable, assert_only_own_fences, fences, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -20,11 +20,7 @@ for i in range(30):
 
 
 async def test_push_wait_output_and_repush(server, workspace):
-    progress: list[str] = []
-
-    async def on_progress(done, total, message):
-        progress.append(message or "")
-
+    progress = ProgressLog()
     async with Client(server) as c:
         first = await c.call_tool("push_notebook", {"title": "Kernel flow test", "source": SCRIPT,
                                                     "competition_sources": ["https://www.kaggle.com/c/titanic"],
@@ -34,9 +30,9 @@ async def test_push_wait_output_and_repush(server, workspace):
         assert ref == "sandbox-user/kernel-flow-test"
         assert any("missing-data" in w for w in first.structured_content["warnings"])
         status = await c.call_tool("get_notebook_status", {"notebook": ref, "wait_seconds": 90},
-                                   progress_callback=on_progress)
+                                   progress_callback=progress)
         assert status.structured_content["status"] == "COMPLETE", text_of(status)
-        assert progress or status.structured_content["waited_seconds"] < 1  # a poll that waited reported it
+        assert progress.reports or status.structured_content["waited_seconds"] < 1  # a poll that waited reported it
         output = await c.call_tool("get_notebook_output", {"notebook": f"https://www.kaggle.com/code/{ref}",
                                                            "log_lines": 3})
         second = await c.call_tool("push_notebook", {"title": "Kernel flow test", "source": SCRIPT,
@@ -129,14 +125,10 @@ async def test_kaggle_authored_text_cannot_forge_a_fence(server):
 
 
 async def test_push_and_wait_answers_with_the_runs_output_and_log(server, workspace):
-    progress: list[str] = []
-
-    async def on_progress(done, total, message):
-        progress.append(message or "")
-
+    progress = ProgressLog()
     async with Client(server) as c:
         done = await c.call_tool("push_notebook", {"title": "Push and wait test", "source": SCRIPT, "wait_seconds": 120,
-                                                   "competition_sources": ["titanic"]}, progress_callback=on_progress)
+                                                   "competition_sources": ["titanic"]}, progress_callback=progress)
         failed = await c.call_tool("push_notebook", {"title": "Push and wait failure", "wait_seconds": 120,
                                                      "source": "print('before')\nraise ValueError('no luck')\n"})
     text, out = text_of(done), done.structured_content
@@ -147,7 +139,7 @@ async def test_push_and_wait_answers_with_the_runs_output_and_log(server, worksp
     assert out["output"]["log_tail"].splitlines()[-1] == "line 29" and len(out["output"]["log_tail"].splitlines()) == 20
     assert "sandbox-user/push-and-wait-test: COMPLETE." in text and saved in text and "submit_to_competition(" in text
     assert list(fences(text)) == ["run log of sandbox-user/push-and-wait-test"]
-    assert any("Downloading output" in m for m in progress)
+    assert any("Downloading output" in m for m in progress.messages)
     assert failed.structured_content["run"]["status"] == "ERROR" and not failed.is_error
     assert "ValueError: no luck" in failed.structured_content["output"]["log_tail"]
     assert "Fix the code (the log is below) and push again." in text_of(failed)

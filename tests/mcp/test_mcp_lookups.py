@@ -7,7 +7,7 @@ import io
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, fences, text_of
+from mcp_helpers import ProgressLog, assert_actionable, fences, text_of
 
 from kaggle_mcp.context.encode import decode_context
 
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_dataset_info_is_a_fenced_toon_context_within_budget(server, o200k):
-    seen: list[str] = []
-
-    async def progress(done, total, message):
-        seen.append(message or "")
-
+    progress = ProgressLog()
     async with Client(server) as c:
         info = await c.call_tool("get_dataset_info", {"dataset": "https://www.kaggle.com/datasets/erin/store-sales-formats",
                                                       "max_tokens": 2000}, progress_callback=progress)
@@ -31,7 +27,7 @@ async def test_dataset_info_is_a_fenced_toon_context_within_budget(server, o200k
                                        "tokens": data["stats"]["tokens_estimated"], "truncated": data["stats"]["truncated"],
                                        "failed": []}
     assert o200k(text) <= 2000 and 'push_notebook(dataset_sources=["erin/store-sales-formats"])' in text
-    assert seen and all(m.startswith("erin/store-sales-formats: ") for m in seen)
+    assert progress.messages and all(m.startswith("erin/store-sales-formats: ") for m in progress.messages)
 
 
 async def test_preview_shows_the_files_first_rows_fenced(server, workspace):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from mcp_helpers import assert_actionable, fences, text_of
+from mcp_helpers import ProgressLog, assert_actionable, fences, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -27,11 +27,7 @@ async def test_search_then_read_a_card(server):
 
 
 async def test_files_of_a_version_and_its_download(server, workspace):
-    reports: list[tuple[float, float | None]] = []
-
-    async def progress(done, total, message):
-        reports.append((done, total))
-
+    progress = ProgressLog()
     model = "https://www.kaggle.com/models/kaggle-sandbox/tiny-bert/tensorFlow2/tiny"
     async with Client(server) as c:
         listed = await c.call_tool("list_model_files", {"model": model})
@@ -45,7 +41,7 @@ async def test_files_of_a_version_and_its_download(server, workspace):
     assert {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*") if p.is_file()} == files
     assert [f["name"] for f in got.structured_content["files"]] == [
         f"models/kaggle-sandbox/tiny-bert/tensorFlow2/tiny/1/{name}" for name in files]
-    assert reports and reports[-1] == (sum(files.values()), sum(files.values()))
+    assert progress.reports and progress.reports[-1][:2] == (sum(files.values()), sum(files.values()))
     assert sorted(again.structured_content["up_to_date"]) == sorted(files) and "already up to date" in text_of(again)
     assert [f["name"] for f in one.structured_content["files"]] == ["models/carol/olympiad-solver/pyTorch/1.5b/2/model.pt"]
     assert (workspace / "models/carol/olympiad-solver/pyTorch/1.5b/2/model.pt").is_file()
