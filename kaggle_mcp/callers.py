@@ -158,10 +158,23 @@ class Callers:
             yield caller
         finally:
             limits.calls -= 1
-            caller.in_flight -= 1
-            caller.last_used = self._clock()
-            if caller.retired and caller.in_flight == 0:
-                await self._close(caller)
+            await self._release(caller)
+
+    def hold(self, account: Account) -> Callable[[], Awaitable[None]] | None:
+        """Counts work that outlives its request (a build answered before it runs) as a use of `account`'s
+        client from now until the returned release is awaited, so the pool neither sweeps nor closes the
+        client under it. None for an account that is no caller's (the server's own needs no hold)."""
+        caller = next((c for c in (*self._callers.values(), *self._retired) if c.account is account), None)
+        if caller is None:
+            return None
+        caller.in_flight += 1
+        return lambda: self._release(caller)
+
+    async def _release(self, caller: Caller) -> None:
+        caller.in_flight -= 1
+        caller.last_used = self._clock()
+        if caller.retired and caller.in_flight == 0:
+            await self._close(caller)
 
     async def _caller(self, authorization: str | None) -> Caller:
         if not authorization or not authorization.strip():
@@ -185,7 +198,7 @@ class Callers:
         self._checking[digest] = anyio.Event()
         try:
             if caller is not None:  # its check is too old: ask Kaggle again, with a new client
-                self._retire(digest)
+                await self._retire(digest)
             fresh = await self._check(authorization, digest)
             if not await self._room_for_one():
                 await self._close(fresh)
@@ -235,10 +248,15 @@ class Callers:
         log.info("caller %s validated", user)
         return Caller(user, account, now + CALLER_TTL_SECONDS, now)
 
-    def _retire(self, digest: str) -> None:
+    async def _retire(self, digest: str) -> None:
+        """Takes the caller out of the pool: its client closes now if nothing uses it, else when the last use
+        ends (`_release`)."""
         caller = self._callers.pop(digest)
         caller.retired = True
-        self._retired.append(caller)
+        if caller.in_flight == 0:
+            await self._close(caller)
+        else:
+            self._retired.append(caller)
 
     async def _room_for_one(self) -> bool:
         """Close the least recently used idle clients until one more fits under MAX_CALLERS; False if all are busy."""

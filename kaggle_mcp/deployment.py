@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +125,12 @@ class Deployment:
                                      "Kaggle credentials.")
         return found
 
+    def hold(self, account: Account) -> Callable[[], Awaitable[None]]:
+        """Keeps `account`'s client open for work that outlives its request (`Callers.hold`); the returned
+        release must be awaited when that work ends. The server's own account needs no hold."""
+        release = self.callers.hold(account) if self.settings.multi_user else None
+        return release or _no_release
+
     @property
     def callers(self) -> Callers:
         """Multi-user mode's callers: their validated credentials, clients, workspaces and limits."""
@@ -219,3 +225,7 @@ def _token(token: str, source: str) -> Credentials:
     from .kaggle.credentials import Credentials
 
     return Credentials.token(token, source=source)
+
+
+async def _no_release() -> None:
+    return None

@@ -23,7 +23,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -355,23 +355,29 @@ async def start_build(deployment: Deployment, queue: BuildQueue, job: JobId, cre
     `account` is the request's: a build without uploaded credentials runs as it."""
     if not queue.reserve():
         return too_many_builds(queue)
+    release = deployment.hold(account)  # the caller's client must outlive this request, until the build ends
     try:
         scope = await copy_scope(account, job, credentials)
         store = await deployment.store()
         claim = await store.claim(job.key(scope, max_tokens), job.target.store_name, job.params(scope, max_tokens))
     except BaseException:
         queue.release()
+        with anyio.CancelScope(shield=True):
+            await release()
         raise
-    return BackgroundTask(_queued_build, queue, deployment, account, job, credentials, claim, max_tokens)
+    return BackgroundTask(_queued_build, queue, release, deployment, account, job, credentials, claim, max_tokens)
 
 
-async def _queued_build(queue: BuildQueue, *args: Any) -> None:
-    """A build once the queue lets it run; its place is given back however it ends."""
+async def _queued_build(queue: BuildQueue, release: Callable[[], Awaitable[None]], *args: Any) -> None:
+    """A build once the queue lets it run; its place and its hold on the caller's client are given back
+    however it ends."""
     try:
         async with queue.limiter:
             await _build(*args)
     finally:
         queue.release()
+        with anyio.CancelScope(shield=True):
+            await release()
 
 
 async def _build(deployment: Deployment, account: Account, job: JobId, credentials: Credentials | None, claim: Claim,

@@ -129,3 +129,31 @@ async def test_nothing_remembered_holds_the_credential(pool):
     assert len(remembered) == 2 and all(token not in key and "z" * 32 not in key for key in remembered)
     assert callers.digest(f"Bearer {token}") in remembered
     assert Callers(callers.settings, callers._new_client, callers._store).digest(f"Bearer {token}") not in remembered
+
+
+async def test_a_busy_callers_replaced_client_is_closed_not_leaked(pool, fresh_sandbox):
+    """A caller in steady use is never idle, so no sweep closes the client its re-check replaced: the re-check
+    itself must (else every active user leaks a client per TTL)."""
+    callers, clock = pool
+    async with callers.admitted(bearer("alice")) as first:
+        old_client = first.account.client
+    for _ in range(int(CALLER_TTL_SECONDS // 10) + 1):  # a request every 10 s, past the TTL
+        clock.now += 10
+        assert await _use(callers, bearer("alice")) == "alice"
+    assert fresh_sandbox.call_counts[INTROSPECT] == 2
+    assert old_client.http.is_closed and callers.stats()["clients_open"] == 1
+
+
+async def test_a_hold_keeps_a_client_open_for_work_after_its_request(pool):
+    """A build answered before it runs uses the caller's client after the request ended: while it holds the
+    client, neither the idle sweep nor a re-check closes it; its release does."""
+    callers, clock = pool
+    async with callers.admitted(bearer("alice")) as alice:
+        client = alice.account.client
+        release = callers.hold(alice.account)
+    clock.now += max(CALLER_TTL_SECONDS, IDLE_SECONDS) + SWEEP_SECONDS + 1
+    assert await _use(callers, bearer("alice")) == "alice"  # re-checked and swept meanwhile
+    assert not client.http.is_closed
+    await release()
+    assert client.http.is_closed
+    assert callers.stats()["clients_open"] == 1
