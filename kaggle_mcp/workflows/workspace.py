@@ -11,6 +11,7 @@ the user (0700 directories, 0600 files): private competition data and run logs l
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
@@ -37,10 +38,19 @@ class Workspace:
 
     def resolve(self, path: str | Path, *, must_exist: bool = False) -> Path:
         """A path inside the root; relative paths are relative to the root."""
-        if "\x00" in str(path):  # no file system takes it; Path.resolve would raise a bare ValueError
-            raise WorkflowError(f"Path {str(path)!r} contains a NUL character, which no file name can hold.",
-                                "Pass the path relative to the workspace root, as the tools show it.")
-        raw = Path(str(path)).expanduser()
+        text = str(path)
+        relative_hint = "Pass the path relative to the workspace root, as the tools show it."
+        if "\x00" in text:  # no file system takes it; Path.resolve would raise a bare ValueError
+            raise WorkflowError(f"Path {text!r} contains a NUL character, which no file name can hold.", relative_hint)
+        try:
+            os.fsencode(text)
+        except UnicodeEncodeError:  # a lone surrogate: no file name on this system is spelled so
+            raise WorkflowError(f"Path {text!r} holds characters no file name here can hold.", relative_hint) from None
+        try:
+            raw = Path(text).expanduser()
+        except RuntimeError:  # `~name/...` of a user this machine does not have
+            raise WorkflowError(f"Path '{text}' names the home of a user this machine does not know.",
+                                relative_hint) from None
         candidate = raw if raw.is_absolute() else self.root / raw
         resolved = candidate.resolve()
         if not resolved.is_relative_to(self.root):

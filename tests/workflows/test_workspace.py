@@ -89,3 +89,13 @@ def test_path_errors_do_not_reveal_where_the_workspace_is(tmp_path):
         with pytest.raises(WorkflowError) as refused:
             ws.resolve(path, **kwargs)
         assert str(ws.root) not in str(refused.value) and str(tmp_path) not in str(refused.value)
+
+
+@pytest.mark.parametrize("path", ["~nosuchuser-kaggle-mcp/x.csv", "sub/\ud800.csv"])
+def test_paths_no_file_system_here_can_take_are_explained_not_a_crash(tmp_path, path):
+    """Found by the random fuzz run: `~<unknown user>/...` (Path.expanduser's RuntimeError) and a lone surrogate
+    (UnicodeEncodeError from the file system call) made publish_dataset, submit_to_competition and push_notebook
+    fail unexpectedly."""
+    ws = Workspace(tmp_path / "ws")
+    with pytest.raises(WorkflowError, match="Pass the path relative"):
+        ws.resolve(path)
