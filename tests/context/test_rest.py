@@ -71,8 +71,10 @@ async def test_health_and_json_context(sandbox, store, workspace):
         assert set(polled) == {"slug", "title", "status", "message", "toon_content", "cached_at", "top_n", "built_at",
                                "built_with"}
         assert (polled["top_n"], polled["built_with"]) == (2, "server credentials")  # which build this is
+        calls_before = sum(sandbox.call_counts.values())
         again = (await http.post("/api/get-context", json={"url": "titanic", "top_n": 2})).json()
         assert again["toon_content"] == body["toon_content"] and "cache" in again["message"].lower()
+        assert sum(sandbox.call_counts.values()) == calls_before  # a cache hit asks Kaggle nothing (finding 11b)
 
 
 async def test_json_validation(sandbox, store, workspace):

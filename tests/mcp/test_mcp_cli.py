@@ -90,3 +90,18 @@ def test_context_without_credentials_uses_the_sandbox_like_stdio(subprocess_env,
     proc = run(["context", "titanic", "--top-notebooks", "0", "--max-tokens", "2000"], env)
     assert proc.returncode == 0, proc.stderr
     assert "title: Titanic" in proc.stdout and "embedded sandbox" in proc.stderr
+
+
+def test_serve_refuses_an_open_non_loopback_bind_before_listening(sandbox, subprocess_env):
+    """Security finding 8: `--host 0.0.0.0` without KAGGLE_MCP_HTTP_TOKEN used only to warn. The process now
+    exits 2 at once, naming the fix; with the sandbox not even --insecure-no-auth lifts it."""
+    from kaggle_mcp.sandbox import SANDBOX_TOKEN
+
+    env = subprocess_env | {"KAGGLE_API_ENDPOINT": sandbox.url, "KAGGLE_API_TOKEN": SANDBOX_TOKEN}
+    env.pop("KAGGLE_MCP_HTTP_TOKEN", None)
+    refused = run(["serve", "--transport", "http", "--host", "0.0.0.0", "--port", "0"], env)
+    assert refused.returncode == 2 and "KAGGLE_MCP_HTTP_TOKEN" in refused.stderr, refused.stderr
+    sandboxed = run(["--sandbox", "serve", "--transport", "http", "--host", "0.0.0.0", "--port", "0",
+                     "--insecure-no-auth"], subprocess_env)
+    assert sandboxed.returncode == 2 and "sandbox" in sandboxed.stderr, sandboxed.stderr
+    assert refused.stdout == sandboxed.stdout == ""
