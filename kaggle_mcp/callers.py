@@ -243,7 +243,8 @@ class Callers:
         limits = self._limits.setdefault(user, _UserLimits())
         settings = self.settings
         account = Account(client=client, workspace=workspace, store=self._store, read_only=settings.read_only,
-                          max_wait_seconds=settings.max_wait_seconds, waits=limits.waits, builds=limits.builds)
+                          max_wait_seconds=settings.max_wait_seconds, waits=limits.waits, builds=limits.builds,
+                          hosted=True)
         now = self._clock()
         log.info("caller %s validated", user)
         return Caller(user, account, now + CALLER_TTL_SECONDS, now)

@@ -95,7 +95,7 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
         status = "queued" if _older_than(row, job) else STATUS.get(row.status, row.status)
         answer: dict[str, Any] = {"job_id": str(job), "status": status, "result": None, "error": None}
         if status == "complete":
-            answer["result"] = _result(row, job)
+            answer["result"] = _result(row, job, await _document(await deployment.account_for(request.scope), row, job))
         elif status == "failed":
             answer["error"] = row.error or "The build failed."
         elif job.target.kind == "competition":
@@ -120,7 +120,8 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
         if status != "complete" or row.toon is None:
             return detail(400, f"Job not complete (status: {status})")
         filename = f"{job.target.name.replace('/', '_')}-context.{fmt}"
-        return Response(row.toon, media_type="text/plain; charset=utf-8",
+        document = await _document(await deployment.account_for(request.scope), row, job)
+        return Response(document, media_type="text/plain; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     return [
@@ -136,7 +137,22 @@ def _older_than(row: JobRow, job: JobId) -> bool:
     return max(row.started_at, row.finished_at or 0.0) * 1000 < job.since_ms
 
 
-def _result(row: JobRow, job: JobId) -> dict[str, Any]:
+async def _document(account: Account, row: JobRow, job: JobId) -> str:
+    """The job's document as POST /api/get-context serves it: a shared competition copy gets the reader's own
+    part appended (`context.viewer`); a private build or a dataset's context is served as stored."""
+    assert row.toon is not None
+    if job.target.kind != "competition" or job.tag is not None or row.data is None:
+        return row.toon
+    from kaggle_mcp.context.viewer import viewer_of, with_viewer
+
+    try:
+        viewer = await viewer_of(account.client, job.target.name)
+    except KaggleError:  # the copy was found as this reader's, so Kaggle showed it the competition moments ago
+        return row.toon
+    return with_viewer(row.toon, row.data, viewer, job.target.name)[0]
+
+
+def _result(row: JobRow, job: JobId, document: str) -> dict[str, Any]:
     """KaggleIngest's `result`: `metadata` and `stats` as its front end shows them, plus the document."""
     data = row.data or {}
     notebooks = data.get("notebooks") or []
@@ -147,7 +163,7 @@ def _result(row: JobRow, job: JobId) -> dict[str, Any]:
         "stats": {"total_requested": job.top_n, "successful_downloads": len(notebooks),
                   "elapsed_time": round(elapsed, 3) if elapsed is not None else None,
                   "tokens": (data.get("stats") or {}).get("tokens_estimated")},
-        "toon_content": row.toon,
+        "toon_content": document,
         **build_facts(row),
     }
 

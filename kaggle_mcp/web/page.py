@@ -19,15 +19,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from kaggle_mcp.context.service import build_progress
+from kaggle_mcp.context.store import BuildSummary
 from kaggle_mcp.deployment import Deployment
 from kaggle_mcp.kaggle.refs import competition_slug
 from kaggle_mcp.web.job_ids import job_tag
+from kaggle_mcp.workflows.account import Account
 
 __all__ = ["CONTENT_SECURITY_POLICY", "PAGE_PATHS", "page_routes"]
 
@@ -84,8 +87,10 @@ def page_routes(deployment: Deployment) -> list[Route]:
         return JSONResponse({"slug": slug, "building": True, "done": seen.done, "total": seen.total,
                              "message": seen.message})
 
-    async def recent(_: Request) -> JSONResponse:
+    async def recent(request: Request) -> JSONResponse:
         latest = await (await deployment.store()).recent_builds(RECENT_BUILDS)
+        if deployment.settings.multi_user:  # only what Kaggle shows this caller: titles of private ones stay hidden
+            latest = await _visible(await deployment.account_for(request.scope), latest)
         builds = [{"slug": b.competition, "title": b.title or b.competition, "top_n": b.top_notebooks,
                    "tokens": b.tokens, "built_at": _iso(b.built_at)} for b in latest]
         return JSONResponse({"builds": builds})
@@ -95,3 +100,24 @@ def page_routes(deployment: Deployment) -> list[Route]:
         Route("/api/build-progress", progress, methods=["GET"]),
         Route("/api/builds", recent, methods=["GET"]),
     ]
+
+
+async def _visible(account: Account, builds: list[BuildSummary]) -> list[BuildSummary]:
+    """The builds of competitions Kaggle lets `account` see, asked concurrently (each answer is remembered per
+    client, `context.viewer`). Dataset contexts are filed per user in multi-user mode and never listed."""
+    from kaggle_mcp.context.viewer import viewer_of
+    from kaggle_mcp.kaggle.errors import KaggleError
+
+    seen: set[str] = set()
+
+    async def check(slug: str) -> None:
+        try:
+            await viewer_of(account.client, slug)
+        except KaggleError:  # refused (private, unknown) or unreachable: not listed
+            return
+        seen.add(slug)
+
+    async with anyio.create_task_group() as tg:
+        for slug in {b.competition for b in builds if "/" not in b.competition}:
+            tg.start_soon(check, slug)
+    return [b for b in builds if b.competition in seen]

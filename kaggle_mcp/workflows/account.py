@@ -32,7 +32,8 @@ class Account:
     first use: most calls never need it) the store of this account's cache scope, SQLite or PostgreSQL.
     `read_only` refuses every write to Kaggle; `sandbox` says the client talks to the embedded emulator.
     `max_wait_seconds` bounds one call's wait and `waits` the waits in flight (see `polling`); `builds` the
-    context builds in flight (a request past it is told to retry rather than queued)."""
+    context builds in flight (a request past it is told to retry rather than queued). `hosted` marks a caller
+    of a multi-user server, to whom the server's own paths are not shown."""
 
     client: KaggleClient
     workspace: Workspace
@@ -42,6 +43,13 @@ class Account:
     max_wait_seconds: float = 3600
     waits: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(WAITS_IN_FLIGHT))
     builds: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(BUILDS_IN_FLIGHT))
+    hosted: bool = False
+
+    @property
+    def workspace_shown(self) -> str:
+        """The workspace as this account may see it: its path, or on a multi-user server `<workspace>/<user>`."""
+        root = self.workspace.root
+        return f"<workspace>/{root.name}" if self.hosted else str(root)
 
     async def contexts(self) -> ContextService:
         """The context engine in this account's cache scope (builds are shared per store)."""

@@ -42,7 +42,7 @@ async def whoami(account: Account) -> Identity:
         user = await kc.username()
     except KaggleUnreachable as exc:
         return Identity(credential_source=creds.source, credential_kind=creds.kind, endpoint=kc.settings.endpoint,
-                        sandbox=account.sandbox, workspace=str(account.workspace.root), read_only=account.read_only,
+                        sandbox=account.sandbox, workspace=account.workspace_shown, read_only=account.read_only,
                         unreachable=str(exc))
     gpu = tpu = None
     if user:
@@ -52,5 +52,5 @@ async def whoami(account: Account) -> Identity:
         except KaggleError:  # the quota is informative only
             pass
     return Identity(username=user, credential_source=creds.source, credential_kind=creds.kind,
-                    endpoint=kc.settings.endpoint, sandbox=account.sandbox, workspace=str(account.workspace.root),
+                    endpoint=kc.settings.endpoint, sandbox=account.sandbox, workspace=account.workspace_shown,
                     read_only=account.read_only, gpu_quota=gpu, tpu_quota=tpu)

@@ -14,7 +14,7 @@ import sqlite3
 import anyio
 import httpx
 import pytest
-from conftest import as_user, bearer
+from hosted_helpers import as_user, bearer
 
 from kaggle_mcp.context.encode import decode_context
 from kaggle_mcp.sandbox import user_key
@@ -178,3 +178,22 @@ async def test_context_builds_in_flight_are_limited_per_user(hosted, hosted_sand
     text = answers[refused[0]].content[0].text
     assert "2 context builds running" in text and "Retry get_competition_context" in text
     assert not answers["bob4"].is_error  # another user's builds are not held up
+
+
+async def test_the_pages_recent_builds_list_only_what_kaggle_shows_the_caller(hosted):
+    """The web page's recent builds: a competition Kaggle does not show the caller (here one it does not know,
+    as a private competition answers 404 to outsiders) and dataset contexts (filed per user) are left out."""
+    from kaggle_mcp.context.database import open_store
+
+    base, _, root = hosted
+    await _ask_context(base, "alice", "titanic")  # a shared build every user may see
+    async with open_store(None, sqlite_path=root.parent / "cache" / "context.sqlite3") as store:
+        for name, params in (("hidden-invitational", {"top_notebooks": 2}),
+                             ("datasets/alice/titanic-private-features", {"top_notebooks": 2})):
+            claim = await store.claim(f"{name}|planted", name, params)
+            await store.complete(claim, f"Secret title of {name}", "planted: true", {"stats": {}})
+    async with httpx.AsyncClient(base_url=base, headers=bearer("bob"), timeout=30) as bob:
+        listed = (await bob.get("/api/builds")).json()["builds"]
+    slugs = {b["slug"] for b in listed}
+    assert "titanic" in slugs and not slugs & {"hidden-invitational", "datasets/alice/titanic-private-features"}
+    assert "Secret title" not in json.dumps(listed)

@@ -72,6 +72,7 @@ def test_the_front_end_builds_shows_and_downloads_a_competition(app, fresh_sandb
             assert download.headers["content-disposition"] == f'attachment; filename="titanic-context.{fmt}"'
             assert decode_context(download.text)["competition"]["slug"] == "titanic"
         assert download.text == result["toon_content"]
+        assert decode_context(download.text)["viewer"]["user"] == "sandbox-user"  # the reader's own part, as POST
         assert http.get(f"/jobs/{job_id}/download", params={"format": "md"}).status_code == 422
 
         # the same request again is answered from the store at once, as a finished job
