@@ -6,13 +6,14 @@ knows alice, bob and carol by their tokens and legacy keys) behind it, and the o
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import anyio
 import httpx
 import pytest
-from conftest import as_user, basic, bearer, multi_user_env
+from hosted_helpers import as_user, basic, bearer, multi_user_env
 
 from kaggle_mcp.sandbox import user_key, user_token
 
@@ -58,8 +59,9 @@ async def test_each_caller_acts_as_their_own_kaggle_user(hosted, hosted_sandbox)
         bob_me = (await bob.call_tool("whoami", {})).structured_content
     assert alice_me["username"] == "alice" and alice_me["credential_kind"] == "token"
     assert bob_me["username"] == "bob" and bob_me["credential_kind"] == "legacy_key"
-    assert alice_me["workspace"] == str((root / "alice").resolve())
-    assert bob_me["workspace"] == str((root / "bob").resolve())
+    # each their own folder, named without the server's own path
+    assert (alice_me["workspace"], bob_me["workspace"]) == ("<workspace>/alice", "<workspace>/bob")
+    assert str(root) not in json.dumps([alice_me, bob_me])
     assert alice_me["gpu_quota"] != bob_me["gpu_quota"]  # alice's private notebook ran longer on a GPU
     log = stderr.read_text()
     assert user_token("alice") not in log and user_key("bob") not in log and "caller alice validated" in log

@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from conftest import as_user, bearer, multi_user_server
+from hosted_helpers import as_user, bearer, multi_user_server
 from prometheus_client.parser import text_string_to_metric_families
 
 from kaggle_mcp.sandbox import user_token

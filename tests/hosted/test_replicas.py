@@ -17,7 +17,7 @@ import anyio
 import httpx
 import httpx2
 import pytest
-from conftest import bearer, multi_user_server
+from hosted_helpers import bearer, multi_user_server
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
