@@ -232,6 +232,10 @@ FOUND_BY_FUZZING = [
     ("search_datasets", {"query": "titanic", "user": "\ud800"}),
     ("get_notebook_output", {"notebook": NB, "pattern": "V|>\\h"}),
     ("get_notebook_output", {"notebook": NB, "pattern": "(a+)+$"}),
+    # the random run of 2026-12-01: Path.expanduser's RuntimeError, and a lone surrogate reaching the file system
+    ("publish_dataset", {"dataset": "titanic", "paths": ["~nosuchuser/x.csv"], "title": "Fuzzed Data Set"}),
+    ("publish_dataset", {"dataset": "titanic", "paths": ["\ud800"], "title": "Fuzzed Data Set"}),
+    ("submit_to_competition", {"competition": "titanic", "file": "~nosuchuser/sub.csv", "message": "fuzz"}),
 ]
 
 
