@@ -108,7 +108,9 @@ async def _gate(kc: KaggleClient, slug: str, file: str, confirm: bool) -> int | 
     """Quota first, then confirmation: the agent learns every problem before it asks the user."""
     left = await remaining_today(kc, slug)
     if left == 0:
-        raise WorkflowError(f"No submissions left today for {slug}.", "The quota resets at midnight UTC.")
+        raise WorkflowError(f"No submissions left today for {slug}.",
+                            "Submit again after midnight UTC, when the daily quota resets; until then, improve the "
+                            "file and check scored ones with list_submissions.")
     if not confirm:
         quota = f"{left} remaining today" if left is not None else "a limited daily number"
         raise WorkflowError(f"Not submitted yet: '{file}' passed the checks. Submitting uses one of your "

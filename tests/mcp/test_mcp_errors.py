@@ -83,6 +83,19 @@ async def test_confirm_is_required_for_public_and_submit(fresh_server, workspace
     assert_actionable(dataset, "confirm=true")
 
 
+async def test_a_spent_daily_quota_says_when_and_what_to_do_meanwhile(fresh_server, fresh_sandbox, workspace):
+    """Found by the random fuzz run: the refusal said when the quota resets but named no step to take."""
+    rows = ["PassengerId,Survived", *(f"{892 + i},0" for i in range(418))]
+    (workspace / "sub.csv").write_text("\n".join(rows) + "\n")
+    args = {"competition": "titanic", "file": "sub.csv", "message": "m", "confirm": True, "wait_seconds": 0}
+    async with Client(fresh_server) as c:
+        for _ in range(fresh_sandbox.state.competitions["titanic"].max_daily_submissions + 1):
+            answer = await c.call_tool("submit_to_competition", args)
+            if answer.is_error:
+                break
+    assert_actionable(answer, "No submissions left today", "after midnight UTC", "list_submissions")
+
+
 async def test_submission_with_wrong_columns_is_refused_before_quota(server, workspace):
     (workspace / "bad.csv").write_text("id,label\n892,0\n")
     async with Client(server) as c:
