@@ -125,7 +125,9 @@ async def test_each_replica_service_command_serves_users_on_postgresql(fresh_san
             http = create_mcp_http_client(headers=headers)
             async with http, Client(streamable_http_client(f"{base}/mcp", http_client=http)) as alice:
                 me = (await alice.call_tool("whoami", {})).structured_content
-            assert me["username"] == "alice" and me["workspace"].endswith("/workspaces/alice")
+            # her own folder under the shared volume, shown without the server's path
+            assert (me["username"], me["workspace"]) == ("alice", "<workspace>/alice")
+            assert (tmp_path / "workspaces" / "alice").is_dir()
             wrong = httpx.post(f"{base}/mcp", json={}, headers={**headers, "Host": "evil.example"})
             assert wrong.status_code == 421
         for line in (tmp_path / "replica1.stderr").read_text().splitlines():
