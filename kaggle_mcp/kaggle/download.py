@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 TRANSFER_ATTEMPTS = 6
+#: a body left unread up to this size is read to its end before closing, so the connection stays open
+KEEP_ALIVE_BYTES = 64 << 10
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,26 @@ def resumable(exc: BaseException) -> bool:
 def final_name(url: str) -> str:
     """The CLI names a download after the last segment of the final (signed) URL, query stripped."""
     return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def small_rest(response: httpx.Response) -> bool:
+    """Whether what is left of a body is worth reading to keep its connection: an unread body of at most
+    KEEP_ALIVE_BYTES (a redirect's, or a small file found up to date). httpx drops the connection of a
+    response closed unread, and a new one costs a TCP handshake on both ends: more than reading a few KiB."""
+    length = response.headers.get("content-length", "")
+    return not response.is_closed and not response.is_stream_consumed and length.isdigit() and int(length) <= KEEP_ALIVE_BYTES
+
+
+def release(response: httpx.Response) -> None:
+    """Close `response`, first reading a small unread rest so its connection goes back to the pool."""
+    try:
+        if small_rest(response):
+            for _ in response.iter_raw():
+                pass
+    except httpx.HTTPError:
+        pass  # the connection is dropped by the close below, as it would have been anyway
+    finally:
+        response.close()
 
 
 def _http_date(value: str | None) -> float | None:
@@ -116,7 +138,7 @@ class Job:
                     response.close()
                     self.raise_for_answer(response, body, f"GET {final_name(url)}")
                 return response, url
-            response.close()
+            release(response)
             url = urljoin(url, response.headers["location"])
         raise ProtocolError(f"more than {MAX_REDIRECTS} redirects while downloading")
 
@@ -153,7 +175,7 @@ class Job:
             with SafeDir.open(dest_dir, relative.parent) as folder:
                 return self._download_into(folder, relative.name, response, final_url, force)
         finally:
-            response.close()
+            release(response)  # unread when the local copy was up to date
 
     def _download_into(
         self, folder: SafeDir, name: str, response: httpx.Response, final_url: str, force: bool

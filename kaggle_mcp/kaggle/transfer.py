@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urljoin
@@ -25,7 +25,8 @@ import anyio.to_thread
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
-from .download import TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, final_name, resumable
+from .download import (TRANSFER_ATTEMPTS, Cancelled, DownloadResult, Dropped, HeadBytes, Job, final_name, resumable,
+                       small_rest)
 from .errors import ProtocolError, TransferError
 from .protocol import describe_transport_failure, network_error, unsendable
 from .retry import ServerHintedWait
@@ -130,6 +131,9 @@ class Transfers:
                     response = await self.kc.http.send(post, stream=True)
                     try:
                         if response.is_redirect and response.headers.get("location"):
+                            if small_rest(response):  # read, so the connection serves the next RPC
+                                with suppress(httpx.HTTPError):  # the URL is known: a close will do
+                                    await response.aread()
                             return urljoin(url, response.headers["location"])
                         body = await _read_at_most(response, 1 << 16)  # an error body, never a whole file
                     finally:

@@ -33,23 +33,37 @@ class Sent:
 
 
 class Recorder(httpx.AsyncBaseTransport, httpx.BaseTransport):
-    """Async for RPCs and uploads, sync for the download worker threads; both real sockets."""
+    """Async for RPCs and uploads, sync for the download worker threads; both real sockets. `connections`
+    counts the TCP connections opened (httpcore's trace events)."""
 
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.inner_sync = httpx.HTTPTransport()
         self.sent: list[Sent] = []
+        self.connections = 0
 
     def _record(self, request: httpx.Request) -> None:
         body = request.content if isinstance(request.stream, httpx.ByteStream) else None
         self.sent.append(Sent(request.method, str(request.url), request.headers.copy(), body))
 
+    def _count(self, event: str) -> None:
+        if event == "connection.connect_tcp.complete":
+            self.connections += 1
+
+    async def _atrace(self, event: str, info: dict) -> None:
+        self._count(event)
+
+    def _trace(self, event: str, info: dict) -> None:
+        self._count(event)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self._record(request)
+        request.extensions["trace"] = self._atrace
         return await self.inner.handle_async_request(request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self._record(request)
+        request.extensions["trace"] = self._trace
         return self.inner_sync.handle_request(request)
 
     async def aclose(self) -> None:

@@ -72,6 +72,17 @@ async def test_up_to_date_skip_mtime_and_force(client, tmp_path):
         assert not forced.skipped_up_to_date and forced.bytes == first.bytes
 
 
+async def test_small_downloads_found_up_to_date_keep_their_connections(client, tmp_path):
+    """The download RPC's redirect and the GET of a small file found up to date are read to their end, so
+    their connections serve the next download: one connection per pool, however many downloads."""
+    async with client() as kc:
+        for _ in range(4):
+            result = await kc.datasets.download_dataset("alice", "titanic-extra-features", tmp_path,
+                                                        file_name="cabin_decks.csv")
+        assert result.skipped_up_to_date
+        assert kc.recorder.connections == 2  # one for the RPCs (event loop), one for the GETs (worker threads)
+
+
 async def test_authorization_never_follows_a_redirect_to_another_host(tmp_path):
     from kaggle_mcp.sandbox import SandboxSettings, serve_in_thread
 
