@@ -2,7 +2,7 @@
 
 Everything is a real process on 127.0.0.1: PostgreSQL (a private cluster), the sandbox, and each replica
 (`serve --transport http --multi-user`); the load generator is this process, posting MCP requests as the wire
-generator of load_http.py does (~0.5 ms of its CPU per call). Three phases:
+generator of load_http.py does (~1.1 ms of its CPU per call here, checking each answer included). Three phases:
 
 1. Throughput: `--users` users (crowd001..., each with their own legacy key: the sandbox takes any user name
    with a 32-hex key as that user) in closed loops of mixed calls (whoami, a cached context, their
@@ -10,6 +10,11 @@ generator of load_http.py does (~0.5 ms of its CPU per call). Three phases:
    (each request to the next replica in turn: no affinity, which only stateless replicas survive). Every answer
    is checked against its caller: a name, a workspace or a private notebook of anyone else is a leak.
    The two configurations alternate in `--rounds` windows, so other work on the machine weighs on both.
+   Each window is metered from /proc: CPU of each replica, the sandbox, PostgreSQL (postmaster and backends)
+   and the generator, in cores and in ms per call; what the rest of the machine used; and how long the
+   replicas and the sandbox waited for a CPU (schedstat). From the per-call costs follows the ceiling an
+   otherwise idle machine of `os.cpu_count()` cores would put on the ratio: one replica can use one core at
+   most, two replicas and what serves them (sandbox, PostgreSQL, generator) share all of them.
 2. One uncached context asked by 20 users at once across the two replicas: builds counted at the sandbox.
 3. A replica killed (SIGKILL) during a build while a user on the other replica waits for it: the build
    completes once, by the survivor.
@@ -28,6 +33,7 @@ import contextlib
 import gc
 import itertools
 import os
+import re
 import signal
 import ssl
 import subprocess
@@ -46,7 +52,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_http import META, MODERN, pct, wire_answer  # noqa: E402
 
 from kaggle_mcp.sandbox import user_key  # noqa: E402
-from kaggle_mcp.sandbox.harness import cpu_seconds, http_server_process, sandbox_process, server_env  # noqa: E402
+from kaggle_mcp.sandbox.harness import (  # noqa: E402
+    cpu_seconds, http_server_process, machine_cpu_seconds, sandbox_process, server_env, waiting_seconds)
 
 BUILD = "competitions.CompetitionApiService/ListCompetitionPages"
 HEADERS = {"accept": "application/json, text/event-stream", "content-type": "application/json",
@@ -67,6 +74,11 @@ PRIVATE_WORK = ("alice/titanic-private-experiments", "bob/retail-private-baselin
 TLS = ssl.create_default_context()
 
 
+#: a crowd user's name wherever it stands in an answer (a regular expression: splitting a context into words
+#: cost the generator 0.5 ms per context answer)
+CROWD_NAME = re.compile(r"crowd\d+")
+
+
 def crowd(n: int) -> list[str]:
     return [f"crowd{i:03d}" for i in range(1, n + 1)]
 
@@ -85,7 +97,7 @@ def leak(user: str, name: str, text: str, structured: dict | None) -> str | None
     for private in PRIVATE_WORK:
         if private in text:
             return f"someone's private work in the answer: {private}"
-    others = [word for word in text.replace("/", " ").split() if word.startswith("crowd") and user not in word]
+    others = sorted(set(CROWD_NAME.findall(text)) - {user})
     return f"another user in the answer: {others[:3]}" if others else None
 
 
@@ -166,26 +178,47 @@ def replicas(count: int, sandbox_url: str, tmp: Path, database_url: str, **extra
         yield [stack.enter_context(http_server_process(env, tmp / f"replica{n}.stderr")) for n in range(count)]
 
 
+def meter(pids: dict[str, int], cluster) -> dict[str, float]:
+    """CPU seconds used so far: by each process (by role), by PostgreSQL (the postmaster, its backends and
+    those that ended) and by the whole machine; and each process's time waiting for a CPU."""
+    used = {role: cpu_seconds(pid) for role, pid in pids.items()}
+    used |= {f"{role} waiting": waiting_seconds(pid) for role, pid in pids.items()}
+    master, *backends = cluster.server_pids()
+    used["postgres"] = cpu_seconds(master, ended_children=True) + sum(_alive_cpu(pid) for pid in backends)
+    used["machine"] = machine_cpu_seconds()
+    return used
+
+
+def _alive_cpu(pid: int) -> float:
+    try:
+        return cpu_seconds(pid)
+    except (FileNotFoundError, ProcessLookupError):  # a backend that ended: counted in its parent's from now on
+        return 0.0
+
+
 def throughput(args: argparse.Namespace, sandbox_url: str, sandbox_pid: int, cluster, tmp: Path) -> list[dict]:
     """1 replica and 2 replicas (each configuration on a database of its own), alternating window by window so
-    that what else runs on the machine weighs on both alike; `--seconds` in all per configuration."""
+    that what else runs on the machine weighs on both alike; `--seconds` in all per configuration. Every
+    window is metered: CPU per process, PostgreSQL's, the generator's, the rest of the machine's, and how
+    long the replicas and the sandbox waited for a CPU."""
     users = crowd(args.users)
     window = args.seconds / args.rounds
     with replicas(1, sandbox_url, tmp / "r1", cluster.new_database()) as one, \
             replicas(2, sandbox_url, tmp / "r2", cluster.new_database()) as two:
         configurations = [one, two]
         totals = [{"replicas": len(c), "calls": 0, "seconds": 0.0, "latencies": [], "errors": [], "leaks": [],
-                   "cpu": [0.0] * (len(c) + 2)} for c in configurations]
+                   "cpu": {}} for c in configurations]
         for running in configurations:
             warmed = anyio.run(warm, [base for base, _ in running], users)
             assert not warmed.errors and not warmed.leaks, (warmed.errors[:3], warmed.leaks[:3])
         for _ in range(args.rounds):
             for running, total in zip(configurations, totals):
-                pids = [p.pid for _, p in running] + [sandbox_pid]
-                before = [cpu_seconds(pid) for pid in pids]
+                pids = {f"replica{n}": p.pid for n, (_, p) in enumerate(running)} | {"sandbox": sandbox_pid}
+                before = meter(pids, cluster)
                 run, elapsed = anyio.run(load, [base for base, _ in running], users, window)
-                used = [cpu_seconds(pid) - b for pid, b in zip(pids, before)] + [run.generator_cpu]
-                total["cpu"] = [t + u for t, u in zip(total["cpu"], used)]
+                after = meter(pids, cluster) | {"generator": run.generator_cpu}
+                for role, value in after.items():
+                    total["cpu"][role] = total["cpu"].get(role, 0.0) + value - before.get(role, 0.0)
                 total["calls"] += len(run.latencies)
                 total["seconds"] += elapsed
                 total["latencies"] += run.latencies
@@ -193,12 +226,37 @@ def throughput(args: argparse.Namespace, sandbox_url: str, sandbox_pid: int, clu
                 total["leaks"] += run.leaks
     figures = []
     for t in totals:
-        busy = [round(c / t["seconds"], 2) for c in t["cpu"]]
-        figures.append({"replicas": t["replicas"], "calls": t["calls"], "per_s": t["calls"] / t["seconds"],
+        cpu, seconds = t["cpu"], t["seconds"]
+        ours = sum(v for role, v in cpu.items() if role != "machine" and not role.endswith("waiting"))
+        cpu["other work"] = cpu.pop("machine") - ours
+        figures.append({"replicas": t["replicas"], "calls": t["calls"], "per_s": t["calls"] / seconds,
                         "p50": pct(t["latencies"], 0.5), "p99": pct(t["latencies"], 0.99), "errors": t["errors"],
-                        "leaks": t["leaks"], "replica_cpu": busy[:-2], "sandbox_cpu": busy[-2],
-                        "generator_cpu": busy[-1]})
+                        "leaks": t["leaks"], "cores": {role: v / seconds for role, v in cpu.items()},
+                        "ms_per_call": {role: 1000 * v / max(t["calls"], 1) for role, v in cpu.items()}})
     return figures
+
+
+def ceiling(runs: list[dict], cores: int) -> tuple[float, float]:
+    """Calls/s an otherwise idle machine of `cores` cores would allow each configuration, from its measured CPU
+    per call: each replica is one event loop (one core at most), and everything shares the cores."""
+    bounds = []
+    for f in runs:
+        per_call = f["ms_per_call"]
+        replicas = [v for role, v in per_call.items() if role.startswith("replica") and not role.endswith("waiting")]
+        rest = sum(v for role, v in per_call.items() if not role.startswith("replica") and not role.endswith("waiting")
+                   and role != "other work")
+        bounds.append(min(1000 / max(replicas), 1000 * cores / (sum(replicas) + rest)))
+    return bounds[0], bounds[1]
+
+
+def cpu_report(f: dict) -> str:
+    """Cores busy and CPU ms per call by process; the rest of the machine; time spent waiting for a CPU."""
+    cores, per_call = f["cores"], f["ms_per_call"]
+    busy = ", ".join(f"{role} {cores[role]:.2f} ({per_call[role]:.2f} ms/call)" for role in cores
+                     if not role.endswith("waiting") and role != "other work")
+    waits = ", ".join(f"{role.removesuffix(' waiting')} {v:.2f}" for role, v in cores.items() if role.endswith("waiting"))
+    return (f"CPU, cores busy: {busy}; other work on the machine {cores['other work']:.2f}; "
+            f"waiting for a CPU (s per s): {waits}")
 
 
 async def ask_at_once(targets: list[tuple[str, str]], args: dict) -> Run:
@@ -296,12 +354,15 @@ def main() -> int:
           f"1-min load average before the run {load_before:.2f}")
     for f in runs:
         print(f"  {f['replicas']} replica(s): {f['calls']} calls, {f['per_s']:.1f} calls/s, p50 {f['p50']:.1f} ms, "
-              f"p99 {f['p99']:.1f} ms, errors {len(f['errors'])}, leaks {len(f['leaks'])}; CPU (cores busy): "
-              f"replicas {f['replica_cpu']}, sandbox {f['sandbox_cpu']}, load generator {f['generator_cpu']}")
+              f"p99 {f['p99']:.1f} ms, errors {len(f['errors'])}, leaks {len(f['leaks'])}")
+        print(f"    {cpu_report(f)}")
         for line in list(dict.fromkeys(f["errors"] + f["leaks"]))[:5]:
             print("    ", line)
     ratio = runs[1]["per_s"] / runs[0]["per_s"]
     print(f"  throughput 2 replicas / 1 replica: {ratio:.2f}x (target >= 1.6x)")
+    one, two = ceiling(runs, os.cpu_count() or 1)
+    print(f"  ceiling from CPU per call, on {os.cpu_count()} otherwise idle cores: 1 replica {one:.0f} calls/s, "
+          f"2 replicas {two:.0f} calls/s: {two / one:.2f}x")
     print(f"  20 users, one uncached context, two replicas: {builds} build(s) at the sandbox, "
           f"errors {len(twenty.errors)}, leaks {len(twenty.leaks)}")
     print(f"  replica killed during a build: {killed['completed_builds']} completed build(s), "

@@ -1,6 +1,6 @@
 """Real processes on 127.0.0.1 for the tests and benchmarks: `kaggle-agent-mcp serve --transport http` and
 `kaggle-agent-mcp sandbox` as subprocesses (so their memory and CPU are their own), and what Linux's /proc
-says of a process.
+says of a process (its CPU time, its time waiting for a CPU) and of the machine (all CPU time used).
 """
 
 from __future__ import annotations
@@ -101,7 +101,27 @@ def peak_rss_mb(pid: int) -> float:
     return _status_mb(pid, "VmHWM")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux)."""
+def cpu_seconds(pid: int, *, ended_children: bool = False) -> float:
+    """User + system CPU time of a process (Linux); with `ended_children`, plus that of its children that
+    have ended (a server's short-lived workers)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(f) for f in fields[11:15 if ended_children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def waiting_seconds(pid: int) -> float:
+    """Time the threads of a process spent runnable but waiting for a CPU (Linux schedstat): how much more
+    it would have run on a machine with a core free for it."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
+            continue
+    return total / 1e9
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time used on the whole machine so far (every process, all cores; Linux /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")

@@ -69,6 +69,19 @@ class PostgresCluster:
             conn.execute(f"CREATE DATABASE {name}".encode())
         return self.database_url(name)
 
+    def server_pids(self) -> list[int]:
+        """The postmaster and its children (backends, background workers) now: what a benchmark adds up to
+        tell PostgreSQL's CPU time."""
+        master = int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    children.append(int(stat.parent.name))
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                continue
+        return [master, *children]
+
     def _pg_ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*self.runner, str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), *args],
                               capture_output=True, text=True, check=False)
