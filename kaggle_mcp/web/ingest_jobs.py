@@ -87,15 +87,24 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
             return uploaded
         return await start(request, *uploaded)
 
-    async def job_status(request: Request) -> Response:
+    async def find(request: Request) -> tuple[Account, JobId, JobRow, str] | Response:
+        """The job the path names, the row of its build as this request's account may see it, and the job's
+        status in KaggleIngest's words; or the 404."""
         job = JobId.parse(request.path_params["job_id"])
-        row = await _job_row(deployment, await deployment.account_for(request.scope), job, max_tokens) if job else None
+        account = await deployment.account_for(request.scope)
+        row = await _job_row(deployment, account, job, max_tokens) if job else None
         if job is None or row is None:
             return detail(404, "Job not found")
-        status = "queued" if _older_than(row, job) else STATUS.get(row.status, row.status)
+        return account, job, row, "queued" if _older_than(row, job) else STATUS.get(row.status, row.status)
+
+    async def job_status(request: Request) -> Response:
+        found = await find(request)
+        if isinstance(found, Response):
+            return found
+        account, job, row, status = found
         answer: dict[str, Any] = {"job_id": str(job), "status": status, "result": None, "error": None}
         if status == "complete":
-            answer["result"] = _result(row, job, await _document(await deployment.account_for(request.scope), row, job))
+            answer["result"] = _result(row, job, await _document(account, row, job))
         elif status == "failed":
             answer["error"] = row.error or "The build failed."
         elif job.target.kind == "competition":
@@ -112,15 +121,14 @@ def ingest_routes(deployment: Deployment, *, builds: BuildQueue, max_tokens: int
         if fmt not in ("txt", "toon"):
             return detail(422, [{"loc": ["query", "format"], "msg": "String should match pattern '^(txt|toon)$'",
                                  "type": "string_pattern_mismatch"}])
-        job = JobId.parse(request.path_params["job_id"])
-        row = await _job_row(deployment, await deployment.account_for(request.scope), job, max_tokens) if job else None
-        if job is None or row is None:
-            return detail(404, "Job not found")
-        status = "queued" if _older_than(row, job) else STATUS.get(row.status, row.status)
+        found = await find(request)
+        if isinstance(found, Response):
+            return found
+        account, job, row, status = found
         if status != "complete" or row.toon is None:
             return detail(400, f"Job not complete (status: {status})")
         filename = f"{job.target.name.replace('/', '_')}-context.{fmt}"
-        document = await _document(await deployment.account_for(request.scope), row, job)
+        document = await _document(account, row, job)
         return Response(document, media_type="text/plain; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
