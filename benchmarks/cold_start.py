@@ -3,10 +3,11 @@ first `tools/call`.
 
 Both are started the same way (a fresh Python process speaking stdio: the hello-world script, and the
 `kaggle-agent-mcp` console script that MCP clients launch) and driven with the same raw JSON-RPC bytes:
-initialize, notifications/initialized, tools/list, then one tools/call (`hello` for the hello-world;
-`search_competitions` for ours, answered by a sandbox running in its own process, which is not timed).
-Two clocks run from spawn: to the tools/list response and to the tools/call response. Runs alternate
-between the two servers so machine noise hits both; medians are reported.
+initialize, notifications/initialized and tools/list at once, then, once the list is answered (as a client
+that reads the tools before calling one), one tools/call (`hello` for the hello-world; `search_competitions`
+for ours, answered by a sandbox running in its own process, which is not timed). Two clocks run from spawn:
+to the tools/list response and to the tools/call response. Runs alternate between the two servers so
+machine noise hits both; medians are reported.
 
 Ours runs with a private cache directory (the tool catalog and context store go there, never to the
 user's cache); one untimed start records the catalog first, as any earlier start on a machine would.
@@ -45,18 +46,19 @@ mcp.run()
 '''
 
 
-def messages(tool: str, arguments: dict) -> bytes:
-    sent = [
+def messages(tool: str, arguments: dict) -> tuple[bytes, bytes]:
+    """What the client sends at once on start, and the tools/call it sends when the list has come."""
+    opening = [
         {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}},
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
-        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": tool, "arguments": arguments}},
     ]
-    return "".join(json.dumps(m) + "\n" for m in sent).encode()
+    call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}
+    return "".join(json.dumps(m) + "\n" for m in opening).encode(), (json.dumps(call) + "\n").encode()
 
 
-def time_once(cmd: list[str], env: dict[str, str], payload: bytes) -> tuple[float, float, float, float, int]:
+def time_once(cmd: list[str], env: dict[str, str], payload: tuple[bytes, bytes]) -> tuple[float, float, float, float, int]:
     """Seconds from spawn to the tools/list answer and to the tools/call answer (wall clock, then the server's
     own CPU time up to each answer, which a busy machine does not inflate), and how many tools were listed."""
     from kaggle_mcp.sandbox.harness import cpu_seconds
@@ -64,7 +66,8 @@ def time_once(cmd: list[str], env: dict[str, str], payload: bytes) -> tuple[floa
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert proc.stdin and proc.stdout
-    proc.stdin.write(payload)
+    opening, call = payload
+    proc.stdin.write(opening)
     proc.stdin.flush()
     listed = called = listed_cpu = called_cpu = -1.0
     tools = -1
@@ -73,6 +76,8 @@ def time_once(cmd: list[str], env: dict[str, str], payload: bytes) -> tuple[floa
         if message.get("id") == 2:
             listed, listed_cpu = time.perf_counter() - start, cpu_seconds(proc.pid)
             tools = len(message["result"]["tools"])
+            proc.stdin.write(call)
+            proc.stdin.flush()
         elif message.get("id") == 3:
             called, called_cpu = time.perf_counter() - start, cpu_seconds(proc.pid)
             if message.get("result", {}).get("isError"):
@@ -98,6 +103,7 @@ def main() -> int:
             hello = tmp / "hello_server.py"
             hello.write_text(HELLO)
             env = server_env(os.environ, url, tmp / "ws", tmp / "cache")
+            env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up start compiles what an install would have compiled
             script = Path(sys.executable).with_name("kaggle-agent-mcp")  # the console script MCP clients launch
             ours = [str(script)] if script.exists() else [sys.executable, "-m", "kaggle_mcp"]
             runs = {"bare MCPServer hello-world": ([sys.executable, str(hello)], messages("hello", {"name": "x"})),

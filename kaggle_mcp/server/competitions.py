@@ -8,6 +8,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
+from kaggle_mcp.server.arguments import CompetitionArg, CursorArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import Fence, next_cursor, page_token, result, saved_files, table_answer
 from kaggle_mcp.server.request import account, deployment, progress
@@ -16,8 +17,6 @@ from kaggle_mcp.workflows.contexts import ContextInfo, competition_context
 from kaggle_mcp.workflows.downloads import download_competition_data as download
 from kaggle_mcp.workflows.workspace import SavedFile
 
-CompetitionArg = Annotated[str, Field(description="Competition slug ('titanic'), or its kaggle.com URL.")]
-CursorArg = Annotated[str | None, Field(description="next_cursor from the previous answer, to continue.")]
 
 
 class CompetitionList(BaseModel):

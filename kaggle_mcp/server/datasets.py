@@ -9,7 +9,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from kaggle_mcp.server.competitions import CursorArg
+from kaggle_mcp.server.arguments import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import (Fence, neutralise, next_cursor, page_token, result, saved_files,
                                       table_answer)

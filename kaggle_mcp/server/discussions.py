@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from kaggle_mcp.server.competitions import CursorArg
+from kaggle_mcp.server.arguments import CursorArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import Fence, fence_overhead, result, table_answer
 from kaggle_mcp.server.request import account, deployment

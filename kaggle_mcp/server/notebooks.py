@@ -8,14 +8,11 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from kaggle_mcp.server.competitions import CursorArg
+from kaggle_mcp.server.arguments import CursorArg, NotebookArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import Fence, neutralise, next_cursor, page_token, result, table_answer
 from kaggle_mcp.server.request import account, deployment
 from kaggle_mcp.workflows import notebooks as flow
-
-NotebookArg = Annotated[str, Field(description="Notebook ref owner/slug (optionally owner/slug/version), or its "
-                                               "kaggle.com/code URL. A bare slug means one of your own notebooks.")]
 
 
 class NotebookList(BaseModel):

@@ -9,7 +9,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from kaggle_mcp.server.notebooks import NotebookArg
+from kaggle_mcp.server.arguments import NotebookArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import Fence, fit_rows, neutralise, result, skipped_note, tail, tail_within, toon
 from kaggle_mcp.server.request import account, deployment, progress

@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from kaggle_mcp.server.competitions import CompetitionArg, CursorArg
+from kaggle_mcp.server.arguments import CompetitionArg, CursorArg
 from kaggle_mcp.server.registration import ToolSpec
 from kaggle_mcp.server.render import neutralise, next_cursor, page_token, result, table_answer
 from kaggle_mcp.server.request import account, deployment, progress

@@ -44,10 +44,21 @@ def catalog_key(mode: str) -> str:
     from importlib.metadata import version
 
     digest = hashlib.sha256(f"{mode}|{sys.version}|{version('mcp')}|{version('pydantic')}".encode())
-    for source in sorted(PACKAGE.rglob("*.py")):
-        if "sandbox" not in source.relative_to(PACKAGE).parts:
-            digest.update(source.relative_to(PACKAGE).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
+    for name in _schema_sources():
+        with open(PACKAGE / name, "rb") as source:
+            digest.update(name.encode() + b"\0" + source.read() + b"\0")
     return digest.hexdigest()
+
+
+def _schema_sources() -> list[str]:
+    """Every source file of the package but the sandbox's, relative and sorted (a walk that skips the
+    sandbox and bytecode directories instead of listing them)."""
+    found = []
+    for directory, subdirectories, files in os.walk(PACKAGE):
+        subdirectories[:] = [d for d in subdirectories if d not in ("sandbox", "__pycache__")]
+        relative = os.path.relpath(directory, PACKAGE)
+        found += [name if relative == "." else f"{relative}/{name}" for name in files if name.endswith(".py")]
+    return sorted(found)
 
 
 def tools_of(module: str) -> tuple[ToolSpec, ...]:

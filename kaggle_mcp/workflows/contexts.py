@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ..context.service import BuildsInFlight
 from ..kaggle.refs import competition_slug
 from .account import Account
 from .errors import WorkflowError
@@ -30,6 +29,8 @@ class CompetitionContext(BaseModel):
 
 async def competition_context(account: Account, competition: str, top_notebooks: int = 5, max_tokens: int = 12000,
                               refresh: bool = False, progress: Progress | None = None) -> CompetitionContext:
+    from ..context.service import BuildsInFlight  # the engine loads when a context is asked for, not with the tool
+
     slug = competition_slug(competition)
     try:
         built = await (await account.contexts()).get(slug, top_notebooks=top_notebooks, max_tokens=max_tokens,

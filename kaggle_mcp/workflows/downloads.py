@@ -10,16 +10,19 @@ Extraction runs in a worker thread: a 1 GiB archive must not stall every other r
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from pydantic import BaseModel
 
 from ..kaggle.archives import extract_archive
-from ..kaggle.download import DownloadResult
 from ..kaggle.refs import competition_slug, dataset_ref, require_owner
 from .account import Account
 from .progress import Progress, byte_progress
 from .workspace import SavedFile
+
+if TYPE_CHECKING:
+    from ..kaggle.download import DownloadResult
 
 
 class Downloaded(BaseModel):

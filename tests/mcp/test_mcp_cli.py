@@ -105,3 +105,26 @@ def test_serve_refuses_an_open_non_loopback_bind_before_listening(sandbox, subpr
                      "--insecure-no-auth"], subprocess_env)
     assert sandboxed.returncode == 2 and "sandbox" in sandboxed.stderr, sandboxed.stderr
     assert refused.stdout == sandboxed.stdout == ""
+
+
+def test_the_garbage_collector_is_on_again_after_start_up():
+    """main() keeps the GC off while start-up builds modules and schemas; whatever the command, it is on
+    again afterwards, and a built server runs with it on and tuned."""
+    import gc
+
+    import pytest
+
+    from kaggle_mcp.cli import main, settle_garbage_collector
+
+    before = gc.get_threshold()
+    with pytest.raises(SystemExit):
+        main(["--version"])  # argparse ends this one by raising
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        settle_garbage_collector()
+        assert gc.isenabled() and gc.get_threshold()[0] == 10_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+        gc.enable()
