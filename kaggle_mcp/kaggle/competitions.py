@@ -12,40 +12,7 @@ from contextlib import aclosing
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .models.competitions import (
-    ApiCompetition,
-    ApiCreateCodeSubmissionRequest,
-    ApiCreateCodeSubmissionResponse,
-    ApiCreateSubmissionRequest,
-    ApiCreateSubmissionResponse,
-    ApiDataFile,
-    ApiDownloadDataFileRequest,
-    ApiDownloadDataFilesRequest,
-    ApiFilesSummary,
-    ApiGetCompetitionDataFilesSummaryRequest,
-    ApiGetCompetitionRequest,
-    ApiGetLeaderboardRequest,
-    ApiGetLeaderboardResponse,
-    ApiGetSubmissionLimitsRequest,
-    ApiGetSubmissionRequest,
-    ApiLeaderboardSubmission,
-    ApiListCompetitionPagesRequest,
-    ApiListCompetitionPagesResponse,
-    ApiListCompetitionsRequest,
-    ApiListCompetitionsResponse,
-    ApiListCompetitionTopicsRequest,
-    ApiListCompetitionTopicsResponse,
-    ApiListDataFilesRequest,
-    ApiListDataFilesResponse,
-    ApiListSubmissionsRequest,
-    ApiListSubmissionsResponse,
-    ApiListTopicMessagesRequest,
-    ApiListTopicMessagesResponse,
-    ApiStartSubmissionUploadRequest,
-    ApiStartSubmissionUploadResponse,
-    ApiSubmission,
-    ApiSubmissionLimits,
-)
+from .models import competitions as wire  # each part of it is imported on first use
 from .models.enums import (
     CommentListSortBy,
     CompetitionListTab,
@@ -57,10 +24,28 @@ from .models.enums import (
 )
 from .paging import follow_pages
 from .paths import safe_relative
-from .transfer import DownloadResult, HeadBytes, Progress
 
 if TYPE_CHECKING:
     from .client import KaggleClient
+    from .models.competitions import (
+        ApiCompetition,
+        ApiCreateCodeSubmissionResponse,
+        ApiCreateSubmissionResponse,
+        ApiDataFile,
+        ApiFilesSummary,
+        ApiGetLeaderboardResponse,
+        ApiLeaderboardSubmission,
+        ApiListCompetitionPagesResponse,
+        ApiListCompetitionTopicsResponse,
+        ApiListCompetitionsResponse,
+        ApiListDataFilesResponse,
+        ApiListSubmissionsResponse,
+        ApiListTopicMessagesResponse,
+        ApiStartSubmissionUploadResponse,
+        ApiSubmission,
+        ApiSubmissionLimits,
+    )
+    from .transfer import DownloadResult, HeadBytes, Progress
 
 SERVICE = "competitions.CompetitionApiService"
 #: rows asked for per GetLeaderboard page when a caller wants the top N
@@ -87,11 +72,11 @@ class CompetitionService:
         page_token: str | None = "",
         page_size: int | None = None,
     ) -> ApiListCompetitionsResponse:
-        request = ApiListCompetitionsRequest(
+        request = wire.ApiListCompetitionsRequest(
             group=group, category=category, sort_by=sort_by, search=search,
             page=_page(page, page_token), page_token=page_token, page_size=page_size,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "ListCompetitions", request, ApiListCompetitionsResponse, catalog=True)
+        return await self.kc.call(SERVICE, "ListCompetitions", request, wire.ApiListCompetitionsResponse, catalog=True)
 
     def iter_competitions(self, *, max_pages: int | None = None, **filters: Any) -> AsyncIterator[ApiCompetition]:
         async def fetch(token: str) -> ApiListCompetitionsResponse:
@@ -100,25 +85,26 @@ class CompetitionService:
         return follow_pages(fetch, lambda r: r.competitions, max_pages=max_pages)
 
     async def get_competition(self, competition_name: str) -> ApiCompetition:
-        request = ApiGetCompetitionRequest(competition_name=competition_name)
-        return await self.kc.call(SERVICE, "GetCompetition", request, ApiCompetition)
+        request = wire.ApiGetCompetitionRequest(competition_name=competition_name)
+        return await self.kc.call(SERVICE, "GetCompetition", request, wire.ApiCompetition)
 
     async def list_competition_pages(
         self, competition_name: str, page_name: str | None = None
     ) -> ApiListCompetitionPagesResponse:
-        request = ApiListCompetitionPagesRequest(competition_name=competition_name, page_name=page_name)
-        return await self.kc.call(SERVICE, "ListCompetitionPages", request, ApiListCompetitionPagesResponse)
+        request = wire.ApiListCompetitionPagesRequest(competition_name=competition_name, page_name=page_name)
+        return await self.kc.call(SERVICE, "ListCompetitionPages", request, wire.ApiListCompetitionPagesResponse)
 
     async def list_data_files(
         self, competition_name: str, page_size: int | None = 20, page_token: str | None = ""
     ) -> ApiListDataFilesResponse:
-        request = ApiListDataFilesRequest(competition_name=competition_name, page_size=page_size, page_token=page_token)
-        return await self.kc.call(SERVICE, "ListDataFiles", request, ApiListDataFilesResponse, catalog=True)
+        request = wire.ApiListDataFilesRequest(competition_name=competition_name, page_size=page_size,
+                                               page_token=page_token)
+        return await self.kc.call(SERVICE, "ListDataFiles", request, wire.ApiListDataFilesResponse, catalog=True)
 
     async def get_competition_data_files_summary(self, competition_name: str) -> ApiFilesSummary:
         """File counts and sizes per extension: the shape of a data set too large to list."""
-        request = ApiGetCompetitionDataFilesSummaryRequest(competition_name=competition_name)
-        return await self.kc.call(SERVICE, "GetCompetitionDataFilesSummary", request, ApiFilesSummary)
+        request = wire.ApiGetCompetitionDataFilesSummaryRequest(competition_name=competition_name)
+        return await self.kc.call(SERVICE, "GetCompetitionDataFilesSummary", request, wire.ApiFilesSummary)
 
     def iter_data_files(self, competition_name: str, page_size: int = 200) -> AsyncIterator[ApiDataFile]:
         async def fetch(token: str) -> ApiListDataFilesResponse:
@@ -133,13 +119,13 @@ class CompetitionService:
         page_token: str | None = "",
         override_public: bool | None = None,
     ) -> ApiGetLeaderboardResponse:
-        request = ApiGetLeaderboardRequest(
+        request = wire.ApiGetLeaderboardRequest(
             competition_name=competition_name,
             page_size=page_size,
             page_token=page_token,
             override_public=override_public,
         )
-        return await self.kc.call(SERVICE, "GetLeaderboard", request, ApiGetLeaderboardResponse)
+        return await self.kc.call(SERVICE, "GetLeaderboard", request, wire.ApiGetLeaderboardResponse)
 
     def iter_leaderboard(
         self, competition_name: str, page_size: int | None = None, max_pages: int | None = None
@@ -168,8 +154,8 @@ class CompetitionService:
         self, competition_name: str, sort_by: TopicListSortBy | None = None, page: int | None = 1
     ) -> ApiListCompetitionTopicsResponse:
         """One page of 20 topics; ``page=1`` is what ``kaggle competitions topics list`` sends."""
-        request = ApiListCompetitionTopicsRequest(competition_name=competition_name, sort_by=sort_by, page=page)
-        return await self.kc.call(SERVICE, "ListCompetitionTopics", request, ApiListCompetitionTopicsResponse)
+        request = wire.ApiListCompetitionTopicsRequest(competition_name=competition_name, sort_by=sort_by, page=page)
+        return await self.kc.call(SERVICE, "ListCompetitionTopics", request, wire.ApiListCompetitionTopicsResponse)
 
     async def list_topic_messages(
         self,
@@ -179,10 +165,10 @@ class CompetitionService:
         page_size: int | None = None,
     ) -> ApiListTopicMessagesResponse:
         """The posts of one discussion topic (the first message is the topic itself)."""
-        request = ApiListTopicMessagesRequest(
+        request = wire.ApiListTopicMessagesRequest(
             competition_name=competition_name, topic_id=topic_id, sort_by=sort_by, page_size=page_size
         )
-        return await self.kc.call(SERVICE, "ListTopicMessages", request, ApiListTopicMessagesResponse)
+        return await self.kc.call(SERVICE, "ListTopicMessages", request, wire.ApiListTopicMessagesResponse)
 
     async def list_submissions(
         self,
@@ -193,11 +179,11 @@ class CompetitionService:
         page_token: str | None = "",
         page_size: int | None = None,
     ) -> ApiListSubmissionsResponse:
-        request = ApiListSubmissionsRequest(
+        request = wire.ApiListSubmissionsRequest(
             competition_name=competition_name, sort_by=sort_by, group=group,
             page=_page(page, page_token), page_token=page_token, page_size=page_size,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "ListSubmissions", request, ApiListSubmissionsResponse)
+        return await self.kc.call(SERVICE, "ListSubmissions", request, wire.ApiListSubmissionsResponse)
 
     def iter_submissions(
         self, competition_name: str, max_pages: int | None = None, **filters: Any
@@ -211,21 +197,21 @@ class CompetitionService:
         """One submission by the ``ref`` CreateSubmission answered: its ``status`` (PENDING until scored,
         then COMPLETE or ERROR) and ``public_score``, for a caller that polls for a bounded time after
         submitting. Not cached, so each poll asks Kaggle."""
-        return await self.kc.call(SERVICE, "GetSubmission", ApiGetSubmissionRequest(ref=ref), ApiSubmission)
+        return await self.kc.call(SERVICE, "GetSubmission", wire.ApiGetSubmissionRequest(ref=ref), wire.ApiSubmission)
 
     async def get_submission_limits(self, competition_name: str) -> ApiSubmissionLimits:
-        request = ApiGetSubmissionLimitsRequest(competition_name=competition_name)
-        return await self.kc.call(SERVICE, "GetSubmissionLimits", request, ApiSubmissionLimits)
+        request = wire.ApiGetSubmissionLimitsRequest(competition_name=competition_name)
+        return await self.kc.call(SERVICE, "GetSubmissionLimits", request, wire.ApiSubmissionLimits)
 
     async def start_submission_upload(
         self, competition_name: str | None, content_length: int, last_modified_epoch_seconds: int, file_name: str
     ) -> ApiStartSubmissionUploadResponse:
         """Retried: it only opens an upload slot; nothing is submitted until CreateSubmission."""
-        request = ApiStartSubmissionUploadRequest(
+        request = wire.ApiStartSubmissionUploadRequest(
             competition_name=competition_name, content_length=content_length,
             last_modified_epoch_seconds=last_modified_epoch_seconds, file_name=file_name,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "StartSubmissionUpload", request, ApiStartSubmissionUploadResponse)
+        return await self.kc.call(SERVICE, "StartSubmissionUpload", request, wire.ApiStartSubmissionUploadResponse)
 
     async def create_submission(
         self,
@@ -237,12 +223,13 @@ class CompetitionService:
     ) -> ApiCreateSubmissionResponse:
         """Never retried: if the answer is lost the submission may exist, and a retry would spend
         another of the day's limited submissions."""
-        request = ApiCreateSubmissionRequest(
+        request = wire.ApiCreateSubmissionRequest(
             competition_name=competition_name, blob_file_tokens=blob_file_tokens,
             submission_description=submission_description, sandbox=sandbox,
             benchmark_model_version_id=benchmark_model_version_id,
         )  # fmt: skip
-        return await self.kc.call(SERVICE, "CreateSubmission", request, ApiCreateSubmissionResponse, retry="unsent")
+        return await self.kc.call(SERVICE, "CreateSubmission", request, wire.ApiCreateSubmissionResponse,
+                                  retry="unsent")
 
     async def create_code_submission(
         self,
@@ -254,12 +241,12 @@ class CompetitionService:
         submission_description: str | None = None,
     ) -> ApiCreateCodeSubmissionResponse:
         """Never retried, for the same reason as create_submission."""
-        request = ApiCreateCodeSubmissionRequest(
+        request = wire.ApiCreateCodeSubmissionRequest(
             competition_name=competition_name, kernel_owner=kernel_owner, kernel_slug=kernel_slug,
             kernel_version=kernel_version, file_name=file_name, submission_description=submission_description,
         )  # fmt: skip
         return await self.kc.call(
-            SERVICE, "CreateCodeSubmission", request, ApiCreateCodeSubmissionResponse, retry="unsent"
+            SERVICE, "CreateCodeSubmission", request, wire.ApiCreateCodeSubmissionResponse, retry="unsent"
         )
 
     # -- transfers ------------------------------------------------------------------------------
@@ -276,7 +263,8 @@ class CompetitionService:
         file may arrive as ``<name>.zip``, like with the official CLI)."""
         relative = safe_relative(file_name)  # refuse a hostile name before any request
         url = await self.kc.transfers.resolve(
-            SERVICE, "DownloadDataFile", ApiDownloadDataFileRequest(competition_name=competition, file_name=file_name)
+            SERVICE, "DownloadDataFile",
+            wire.ApiDownloadDataFileRequest(competition_name=competition, file_name=file_name),
         )
         subdir = relative.parent if relative.parent != PurePosixPath(".") else ""
         return await self.kc.transfers.download(url, dest_dir, subdir=subdir, progress=progress, force=force)
@@ -286,7 +274,7 @@ class CompetitionService:
     ) -> DownloadResult:
         """All files as one archive, saved as ``<competition>.zip`` (the CLI's name)."""
         safe_relative(competition)
-        request = ApiDownloadDataFilesRequest(competition_name=competition)
+        request = wire.ApiDownloadDataFilesRequest(competition_name=competition)
         url = await self.kc.transfers.resolve(SERVICE, "DownloadDataFiles", request)
         extension = os.path.splitext(PurePosixPath(url.split("?", 1)[0]).name)[1] or ".zip"
         return await self.kc.transfers.download(
@@ -296,7 +284,7 @@ class CompetitionService:
     async def data_file_url(self, competition: str, file_name: str) -> str:
         """The signed URL of one data file, for reading parts of it by Range without downloading it."""
         safe_relative(file_name)
-        request = ApiDownloadDataFileRequest(competition_name=competition, file_name=file_name)
+        request = wire.ApiDownloadDataFileRequest(competition_name=competition, file_name=file_name)
         return await self.kc.transfers.resolve(SERVICE, "DownloadDataFile", request)
 
     async def read_data_file_head(self, competition: str, file_name: str, max_bytes: int = 65536) -> HeadBytes:

@@ -14,7 +14,6 @@ from kaggle_mcp.server.render import Fence, next_cursor, page_token, result, sav
 from kaggle_mcp.server.request import account, deployment, progress
 from kaggle_mcp.workflows import competitions as flow
 from kaggle_mcp.workflows.contexts import ContextInfo, competition_context
-from kaggle_mcp.workflows.downloads import download_competition_data as download
 from kaggle_mcp.workflows.workspace import SavedFile
 
 
@@ -109,6 +108,8 @@ async def download_competition_data(
     """Download competition data into the workspace (competitions/<slug>/), streamed with progress and
     resumable. Requires having joined the competition and accepted its rules on kaggle.com. Returns
     workspace-relative paths to pass to other tools or to read locally."""
+    from kaggle_mcp.workflows.downloads import download_competition_data as download  # only this tool needs it
+
     got = await download(await account(ctx), competition, file, unzip, force, progress(ctx))
     note = " (already up to date; pass force=true to download again)" if got.skipped_up_to_date else ""
     text, rows = saved_files(got.files, f"Saved in the workspace{note}:", deployment(ctx).settings.max_tokens // 2,

@@ -43,7 +43,9 @@ def catalog_key(mode: str) -> str:
     """Changes whenever anything that could shape a schema changes: a source file's bytes, or a version."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(f"{mode}|{sys.version}|{version('mcp')}|{version('pydantic')}".encode())
+    import pydantic
+
+    digest = hashlib.sha256(f"{mode}|{sys.version}|{version('mcp')}|{pydantic.VERSION}".encode())
     for name in _schema_sources():
         with open(PACKAGE / name, "rb") as source:
             digest.update(name.encode() + b"\0" + source.read() + b"\0")

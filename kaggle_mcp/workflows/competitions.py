@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from ..kaggle.models.competitions import ApiCompetition, ApiDataFile
 from ..kaggle.models.enums import CompetitionListTab, CompetitionSortBy, HostSegment
 from ..kaggle.refs import competition_slug
 from .account import Account
 from .display import day, human_bytes
+
+if TYPE_CHECKING:
+    from ..kaggle.models.competitions import ApiCompetition, ApiDataFile
 
 Category = Literal["all", "featured", "research", "recruitment", "gettingStarted", "masters", "playground",
                    "community", "analytics"]

@@ -48,8 +48,8 @@ def sdk_classes() -> dict[str, list[type]]:
 def our_models() -> list[type[WireModel]]:
     """Every wire model of ours, once (aliases such as ``ListCompetitionsResponse`` skipped)."""
     seen: dict[str, type[WireModel]] = {}
-    for info in pkgutil.iter_modules(models.__path__):
-        module = importlib.import_module(f"{models.__name__}.{info.name}")
+    for info in pkgutil.walk_packages(models.__path__, f"{models.__name__}."):  # a service's parts, too
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, WireModel) and value.__module__ == module.__name__:
                 seen[value.__name__] = value
@@ -61,7 +61,7 @@ def sdk_twin(ours: type[WireModel]) -> type:
     candidates = sdk_classes().get(ours.__name__, [])
     if not candidates:
         raise LookupError(f"kagglesdk has no message named {ours.__name__}")
-    service = ours.__module__.rsplit(".", 1)[-1]
+    service = ours.__module__.split(".models.", 1)[1].split(".")[0]  # models.competitions.catalog: competitions
     same = [c for c in candidates if f".{service}." in c.__module__]
     return (same or candidates)[0]
 
