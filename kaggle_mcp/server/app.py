@@ -29,8 +29,8 @@ def build_server(settings: Settings | None = None, *, deployment: Deployment | N
     """The server named `kaggle`; `settings.read_only` leaves out every tool that writes to Kaggle.
 
     `lazy_tools` (what a stdio process that clients start and stop often wants) lists tools from the
-    catalog saved by an earlier start and builds each tool module on its first call; otherwise every
-    tool is built here.
+    catalog saved by an earlier start and builds each tool module on its first call, and registers the
+    resources and the prompt when a client first asks for them; otherwise all of it is built here.
     """
     from kaggle_mcp.server import resources
     from kaggle_mcp.server.argument_errors import concise_argument_errors
@@ -44,13 +44,13 @@ def build_server(settings: Settings | None = None, *, deployment: Deployment | N
         async with shared.running() as running:
             yield running
 
-    catalog = ToolCatalog(settings.read_only) if lazy_tools else None
+    lazy = (ToolCatalog(settings.read_only), resources.RegisteredOnFirstUse()) if lazy_tools else ()
     mcp = MCPServer("kaggle", title="Kaggle", instructions=INSTRUCTIONS, version=__version__,
                     website_url="https://github.com/kaggle-agent-mcp/kaggle-agent-mcp", lifespan=lifespan,
-                    middleware=[concise_argument_errors, *([catalog] if catalog else [])])
-    if catalog:
-        catalog.attach(mcp)
-    else:
+                    middleware=[concise_argument_errors, *lazy])
+    for part in lazy:
+        part.attach(mcp)
+    if not lazy:
         register_all(mcp, settings.read_only)
-    resources.register(mcp)
+        resources.register(mcp)
     return mcp

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
@@ -59,6 +60,31 @@ def register(mcp: MCPServer) -> None:
                 description="A step-by-step plan: context, push a baseline and wait for it, submit.")
     def competition_kickoff(competition: str) -> str:
         return KICKOFF.format(competition=competition)
+
+
+class RegisteredOnFirstUse:
+    """A middleware that registers the resources and the prompt when a client first asks for one.
+
+    A stdio server that clients start often, mostly to list and call tools, then never builds them (their
+    handler models cost ~3 ms of a cold start). The server's capabilities come from its handlers, which
+    the SDK installs anyway, so what `initialize` announces is the same either way.
+    """
+
+    METHODS = ("resources/", "prompts/", "completion/")
+
+    def __init__(self) -> None:
+        self._mcp: MCPServer | None = None
+        self._registered = False
+
+    def attach(self, mcp: MCPServer) -> None:
+        self._mcp = mcp
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if not self._registered and ctx.method.startswith(self.METHODS):
+            assert self._mcp is not None, "RegisteredOnFirstUse.attach(server) first"
+            register(self._mcp)  # synchronous: a concurrent first request cannot register them twice
+            self._registered = True
+        return await call_next(ctx)
 
 
 async def _guard(work: Awaitable[T], kind: str, subject: dict[str, str]) -> T:

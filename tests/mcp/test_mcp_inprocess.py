@@ -102,8 +102,14 @@ async def test_read_only_registers_no_write_tool(sandbox, settings_for):
     assert names == READ_TOOLS
 
 
-async def test_resources_and_prompt(server, mode):
-    async with Client(server, mode=mode) as c:
+@pytest.mark.parametrize("lazy", [False, True], ids=["registered-at-start", "registered-on-first-use"])
+async def test_resources_and_prompt(sandbox, settings_for, mode, lazy):
+    """Served alike by a server that registers them at start (HTTP) and by one that registers them when a
+    client first asks (stdio, lazy_tools), which announces the same capabilities."""
+    async with Client(build_server(settings_for(sandbox)), mode=mode) as eager:
+        announced = eager.server_capabilities
+    async with Client(build_server(settings_for(sandbox), lazy_tools=lazy), mode=mode) as c:
+        assert c.server_capabilities == announced
         templates = {t.uri_template for t in (await c.list_resource_templates()).resource_templates}
         assert templates == {"kaggle://competitions/{competition}/context", "kaggle://notebooks/{owner}/{slug}"}
         context = (await c.read_resource("kaggle://competitions/titanic/context")).contents[0].text
