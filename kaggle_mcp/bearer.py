@@ -8,6 +8,11 @@ import hmac
 from typing import Any
 
 
+def authorization_of(scope: Any) -> bytes:
+    """The request's Authorization header, empty when it sent none."""
+    found: bytes = dict(scope.get("headers") or []).get(b"authorization", b"")
+    return found
+
+
 def carries_bearer(scope: Any, secret: str) -> bool:
-    given = dict(scope.get("headers") or []).get(b"authorization", b"")
-    return hmac.compare_digest(given, f"Bearer {secret}".encode())
+    return hmac.compare_digest(authorization_of(scope), f"Bearer {secret}".encode())

@@ -14,9 +14,10 @@ from collections.abc import Collection
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette.websockets import WebSocketClose
 
+from kaggle_mcp.bearer import authorization_of
 from kaggle_mcp.callers import ACCOUNT_KEY, USER_KEY, CallerRefused, Callers
+from kaggle_mcp.web.guards import passes_gates, refuse
 
 CHALLENGE = 'Bearer realm="kaggle-agent-mcp", Basic realm="kaggle-agent-mcp", charset="UTF-8"'
 ERRORS = {401: "unauthorized", 403: "forbidden", 429: "too_many_requests", 503: "unavailable"}
@@ -37,10 +38,10 @@ class CallerGate:
         self.open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or (scope["type"] == "http" and scope.get("path") in self.open_paths):
+        if passes_gates(scope, self.open_paths):
             await self.app(scope, receive, send)
             return
-        authorization = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        authorization = authorization_of(scope).decode("latin-1")
         admitted = False
         try:
             async with self.callers.admitted(authorization) as caller:
@@ -51,7 +52,4 @@ class CallerGate:
         except CallerRefused as refused:
             if admitted:  # not the gate's refusal: the request's own failure
                 raise
-            if scope["type"] == "websocket":
-                await WebSocketClose(code=1008)(scope, receive, send)
-            else:
-                await refusal(refused)(scope, receive, send)
+            await refuse(refusal(refused), scope, receive, send)

@@ -24,7 +24,7 @@ from collections.abc import Collection, Sequence
 
 from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
@@ -88,6 +88,19 @@ def transport_security(bind_host: str, allowed_hosts: Sequence[str]) -> Transpor
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
 
 
+def passes_gates(scope: Scope, open_paths: Collection[str] = ()) -> bool:
+    """What no gate checks: scopes that are not requests (the lifespan), and plain HTTP to `open_paths`."""
+    return scope["type"] not in ("http", "websocket") or (scope["type"] == "http" and scope.get("path") in open_paths)
+
+
+async def refuse(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """A gate's refusal: `response` to an HTTP request; a websocket is closed with 1008 (policy violation)."""
+    if scope["type"] == "websocket":
+        await WebSocketClose(code=1008)(scope, receive, send)
+    else:
+        await response(scope, receive, send)
+
+
 class HostOriginGuard:
     """The SDK's Host/Origin validation in front of every route (pure ASGI, so SSE streams pass untouched)."""
 
@@ -96,13 +109,10 @@ class HostOriginGuard:
         self.check = TransportSecurityMiddleware(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
+        if not passes_gates(scope):
             refused = await self.check.validate_request(HTTPConnection(scope))  # type: ignore[arg-type]
             if refused is not None:
-                if scope["type"] == "websocket":
-                    await WebSocketClose(code=1008)(scope, receive, send)
-                else:
-                    await refused(scope, receive, send)
+                await refuse(refused, scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -117,16 +127,12 @@ class BearerToken:
         self.open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        exempt = scope["type"] not in ("http", "websocket") or (scope["type"] == "http" and scope.get("path") in self.open_paths)
-        if exempt or carries_bearer(scope, self.token):
+        if passes_gates(scope, self.open_paths) or carries_bearer(scope, self.token):
             await self.app(scope, receive, send)
-            return
-        if scope["type"] == "websocket":
-            await WebSocketClose(code=1008)(scope, receive, send)
             return
         response = JSONResponse({"error": "unauthorized", "message": "Send Authorization: Bearer <KAGGLE_MCP_HTTP_TOKEN>."},
                                 status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        await response(scope, receive, send)
+        await refuse(response, scope, receive, send)
 
 
 class BodyTooLarge(Exception):

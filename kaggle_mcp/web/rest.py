@@ -72,9 +72,9 @@ def detail(status: int, detail: Any) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
 
 
-def validation_error(exc: ValidationError, missing: tuple[str, ...] = ()) -> JSONResponse:
+def validation_error(exc: ValidationError | None, missing: tuple[str, ...] = ()) -> JSONResponse:
     # input values are left out on purpose: never echo what a client sent next to its credentials
-    errors = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    errors = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in (exc.errors() if exc else [])]
     errors += [{"loc": ["body", name], "msg": "Field required", "type": "missing"} for name in missing]
     return detail(422, errors)
 
@@ -85,10 +85,14 @@ def build_facts(row: JobRow) -> dict[str, Any]:
             "built_with": "uploaded kaggle.json" if row.params.get("job") else "server credentials"}
 
 
+def retry_later(message: str) -> JSONResponse:
+    """A 429 whose Retry-After says when to come back."""
+    return JSONResponse({"detail": message}, status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def too_many_builds(queue: BuildQueue) -> JSONResponse:
-    return JSONResponse({"detail": f"Too many private builds in progress ({queue.capacity}); retry in "
-                                   f"{RETRY_AFTER_SECONDS} seconds."},
-                        status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return retry_later(f"Too many private builds in progress ({queue.capacity}); retry in {RETRY_AFTER_SECONDS} "
+                       "seconds.")
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -100,7 +104,7 @@ def _kaggle_error(exc: Exception) -> JSONResponse:
     from kaggle_mcp.kaggle.errors import Forbidden, NoCredentials, NotFound, Unauthorized
 
     if isinstance(exc, BuildsInFlight):
-        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return retry_later(str(exc))
     message = exc.message if isinstance(exc, KaggleError) else str(exc)
     if isinstance(exc, NotFound):
         return detail(404, message)  # Kaggle's own text already says what was not found
@@ -186,12 +190,13 @@ async def read_upload(request: Request, model: type[M], overrides: Mapping[str, 
     except HTTPException as exc:  # malformed multipart
         return detail(exc.status_code, exc.detail)
     fields.update(overrides or {})
+    missing = () if raw is not None else ("token_file",)
     try:
         params = model.model_validate(fields)
     except ValidationError as exc:
-        return validation_error(exc, () if raw is not None else ("token_file",))
+        return validation_error(exc, missing)
     if raw is None:
-        return detail(422, [{"loc": ["body", "token_file"], "msg": "Field required", "type": "missing"}])
+        return validation_error(None, missing)
     if len(raw) > TOKEN_FILE_MAX_BYTES:
         return detail(413, "kaggle.json must be at most 10 KB")
     parsed = _parse_kaggle_json(raw)
